@@ -1,0 +1,169 @@
+import { isHealthStatus, type HealthStatus } from './health-status.js';
+
+/** What the engine hands to a check on every run. */
+export interface CheckContext {
+  /**
+   * Aborted when the run's timeout elapses or the application shuts down.
+   * Pass it to every I/O call (`fetch`, driver calls) so a hung dependency releases its socket.
+   */
+  readonly signal: AbortSignal;
+  /** This run's timeout in milliseconds, for drivers that want a number (e.g. `statement_timeout`). */
+  readonly timeoutMs: number;
+}
+
+/**
+ * What a check reports. Expected failures (unreachable, pending migration, timeout) are returned
+ * as `fail`; only programmer errors should throw (the engine then reports the check as `fail`).
+ */
+export interface CheckOutcome {
+  status: HealthStatus;
+  /** Human-readable explanation. Shown only when details are allowed (it may name tables, hosts...). */
+  output?: string;
+  /** The main measurement (latency, pending count, backlog...). Always shown. */
+  observedValue?: number | string | boolean;
+  /** Unit of `observedValue` (`ms`, `pending`, `jobs`, `percent`...). */
+  observedUnit?: string;
+  /** Further numeric measurements (pool sizes, counts). Always shown: numbers only, so nothing secret. */
+  measurements?: Record<string, number>;
+  /** Structured detail (names, versions, states). Shown only when details are allowed. */
+  details?: Record<string, unknown>;
+}
+
+/** Options that every check factory accepts. */
+export interface CheckOptions {
+  /** Name in responses, metrics and `/health/checks/:name`. Unique per module. */
+  name?: string;
+  /**
+   * A failing critical check fails readiness (503); a failing non-critical one only turns the
+   * status to `warn`. Shared external services default to non-critical.
+   */
+  critical?: boolean;
+  /** Per-run timeout; the run's `AbortSignal` fires when it elapses. @default module `defaults.timeoutMs` */
+  timeoutMs?: number;
+  /** How long a result is reused. `0` runs the check on every probe. @default module `defaults.cacheTtlMs` */
+  cacheTtlMs?: number;
+  /**
+   * Serve the last result while a fresh one is fetched, instead of making the probe wait.
+   * Suits expensive or slow checks (LLM providers, hosted vector stores).
+   * @default false
+   */
+  refreshInBackground?: boolean;
+  /** Also gate `/health/startup` on this check (e.g. migrations). @default false */
+  startup?: boolean;
+}
+
+/** A check as the engine sees it: a name, some policy, and a function that asks one dependency. */
+export interface HealthCheck {
+  readonly name: string;
+  readonly critical: boolean;
+  /** `componentType` of draft-inadarei-api-health-check: `datastore`, `component`, `system`... */
+  readonly componentType: string;
+  readonly timeoutMs?: number;
+  readonly cacheTtlMs?: number;
+  readonly refreshInBackground: boolean;
+  readonly startup: boolean;
+  /** Strings that must never appear in any output (API keys, passwords); the engine redacts them. */
+  readonly secrets: readonly string[];
+  run(context: CheckContext): Promise<CheckOutcome | HealthStatus | void>;
+}
+
+export interface CheckDefinition extends CheckOptions {
+  name: string;
+  /** @default 'component' */
+  componentType?: string;
+  /** Secret values this check knows (keys, passwords) to scrub from anything it reports. */
+  secrets?: readonly (string | undefined)[];
+  /** Ask the dependency. Resolve `void` or `'pass'` for healthy, an outcome for anything richer. */
+  run(context: CheckContext): Promise<CheckOutcome | HealthStatus | void> | CheckOutcome | HealthStatus | void;
+}
+
+const HEALTH_CHECK = Symbol.for('nestjs-deep-health.check');
+
+/**
+ * Defines a check: the name, its policy, and how to ask the dependency. Timeouts, caching,
+ * aggregation and error handling are the engine's job, not the check's.
+ *
+ * @example
+ * defineCheck({
+ *   name: 'model',
+ *   critical: true,
+ *   run: async ({ signal }) => (await model.ping({ signal })) ? 'pass' : { status: 'fail', output: 'model not loaded' },
+ * });
+ */
+export function defineCheck(definition: CheckDefinition): HealthCheck {
+  if (definition === null || typeof definition !== 'object') {
+    throw new TypeError(`defineCheck() expects an object, got \`${String(definition)}\``);
+  }
+  if (typeof definition.run !== 'function') {
+    throw new TypeError(`defineCheck(): \`run\` must be a function (check "${String(definition.name)}")`);
+  }
+  const run = definition.run;
+  const check: HealthCheck = {
+    name: definition.name,
+    critical: definition.critical ?? true,
+    componentType: definition.componentType ?? 'component',
+    timeoutMs: definition.timeoutMs,
+    cacheTtlMs: definition.cacheTtlMs,
+    refreshInBackground: definition.refreshInBackground ?? false,
+    startup: definition.startup ?? false,
+    secrets: (definition.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length > 0),
+    run: async (context) => run(context),
+  };
+  Object.defineProperty(check, HEALTH_CHECK, { value: true });
+  return Object.freeze(check);
+}
+
+export function isHealthCheck(value: unknown): value is HealthCheck {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[HEALTH_CHECK] === true;
+}
+
+/** The common options of a factory's `options`, without `undefined` values, so defaults survive a spread. */
+export function checkOptions(options: CheckOptions): CheckOptions {
+  const picked: CheckOptions = {};
+  for (const key of ['name', 'critical', 'timeoutMs', 'cacheTtlMs', 'refreshInBackground', 'startup'] as const) {
+    if (options[key] !== undefined) (picked as Record<string, unknown>)[key] = options[key];
+  }
+  return picked;
+}
+
+export function normalizeOutcome(value: CheckOutcome | HealthStatus | void): CheckOutcome {
+  if (value === undefined || value === null) return { status: 'pass' };
+  if (isHealthStatus(value)) return { status: value };
+  if (typeof value === 'object' && isHealthStatus(value.status)) return value;
+  return { status: 'fail', output: `check returned an invalid result (expected pass, warn, fail or an outcome object)` };
+}
+
+/** Shorthands for outcomes: `return fail('2 pending', { observedValue: 2 })`. */
+export const pass = (extra: Omit<CheckOutcome, 'status'> = {}): CheckOutcome => ({ status: 'pass', ...extra });
+export const warn = (output: string, extra: Omit<CheckOutcome, 'status' | 'output'> = {}): CheckOutcome => ({
+  status: 'warn',
+  output,
+  ...extra,
+});
+export const fail = (output: string, extra: Omit<CheckOutcome, 'status' | 'output'> = {}): CheckOutcome => ({
+  status: 'fail',
+  output,
+  ...extra,
+});
+
+/** One observation of a multi-part check (e.g. Redis memory, persistence, replication). */
+export interface Finding {
+  status: HealthStatus;
+  message: string;
+}
+
+/**
+ * Folds several findings into one outcome: the worst status wins, and the output lists every
+ * finding that is not `pass`, worst first.
+ */
+export function outcomeFromFindings(findings: readonly Finding[], extra: Omit<CheckOutcome, 'status' | 'output'> = {}): CheckOutcome {
+  const problems = findings.filter((f) => f.status !== 'pass');
+  const failing = problems.filter((f) => f.status === 'fail');
+  const ordered = [...failing, ...problems.filter((f) => f.status === 'warn')];
+  if (ordered.length === 0) return { status: 'pass', ...extra };
+  return {
+    status: failing.length > 0 ? 'fail' : 'warn',
+    output: ordered.map((f) => f.message).join('; '),
+    ...extra,
+  };
+}

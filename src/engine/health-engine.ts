@@ -1,0 +1,177 @@
+import { performance } from 'node:perf_hooks';
+import { redactDeep } from '../redact/redact.js';
+import { aggregateStatus } from './aggregate.js';
+import { fail, normalizeOutcome, type CheckOutcome, type HealthCheck } from './check.js';
+import type { HealthStatus } from './health-status.js';
+import { CHECK_THREW, DEADLINE_EXCEEDED, ENGINE_CLOSED, TIMEOUT_EXCEEDED } from './messages.js';
+import { describeError } from '../redact/redact.js';
+
+/** A check's outcome as observed by the engine. */
+export interface CheckResult extends CheckOutcome {
+  readonly name: string;
+  readonly critical: boolean;
+  readonly componentType: string;
+  /** When the result was observed (ISO 8601). A cached result keeps its original time. */
+  readonly time: string;
+  /** How long the run took, in milliseconds. */
+  readonly durationMs: number;
+}
+
+export interface Evaluation {
+  readonly status: HealthStatus;
+  readonly results: readonly CheckResult[];
+}
+
+export interface EngineSettings {
+  /** Default per-check timeout. */
+  readonly timeoutMs: number;
+  /** Default per-check cache TTL. */
+  readonly cacheTtlMs: number;
+  /** Time within which an endpoint answers, whatever its checks are doing. */
+  readonly deadlineMs: number;
+}
+
+/** Called with every fresh result (not with cached reads): transitions, metrics. */
+export type ResultListener = (result: CheckResult, previous: CheckResult | undefined) => void;
+
+interface CacheEntry {
+  result?: CheckResult;
+  expiresAt: number;
+  inflight?: Promise<CheckResult>;
+}
+
+const MAX_OUTPUT_LENGTH = 1000;
+
+/**
+ * The one place that runs checks: in parallel, each under its own timeout (which aborts its I/O),
+ * with a per-check TTL cache and single-flight, and an overall deadline per evaluation.
+ */
+export class HealthEngine {
+  private readonly entries = new Map<HealthCheck, CacheEntry>();
+  private readonly listeners: ResultListener[] = [];
+  private readonly lifetime = new AbortController();
+
+  constructor(
+    readonly settings: EngineSettings,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Subscribes to fresh results; returns the unsubscribe function. */
+  onResult(listener: ResultListener): () => void {
+    this.listeners.push(listener);
+    return () => this.listeners.splice(this.listeners.indexOf(listener) >>> 0, 1);
+  }
+
+  /** Runs the given checks in parallel and aggregates them, answering within the deadline. */
+  async evaluate(checks: readonly HealthCheck[], deadlineMs = this.settings.deadlineMs): Promise<Evaluation> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, deadlineMs);
+    });
+    try {
+      const results = await Promise.all(
+        checks.map((check) =>
+          Promise.race([this.result(check), deadline.then(() => this.deadlineResult(check, deadlineMs))]),
+        ),
+      );
+      return { status: aggregateStatus(results), results };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The check's current result: cached while fresh, shared while in flight, else a new run. */
+  result(check: HealthCheck): Promise<CheckResult> {
+    const entry = this.entry(check);
+    if (entry.result && this.now() < entry.expiresAt) return Promise.resolve(entry.result);
+    if (entry.inflight) return check.refreshInBackground && entry.result ? Promise.resolve(entry.result) : entry.inflight;
+    const inflight = this.execute(check).then((result) => {
+      const previous = entry.result;
+      entry.result = result;
+      entry.expiresAt = this.now() + (check.cacheTtlMs ?? this.settings.cacheTtlMs);
+      entry.inflight = undefined;
+      for (const listener of [...this.listeners]) {
+        try {
+          listener(result, previous);
+        } catch {
+          // A faulty listener must not break health reporting.
+        }
+      }
+      return result;
+    });
+    entry.inflight = inflight;
+    return check.refreshInBackground && entry.result ? Promise.resolve(entry.result) : inflight;
+  }
+
+  /** The last result of a check without running it, if any. */
+  lastResult(check: HealthCheck): CheckResult | undefined {
+    return this.entries.get(check)?.result;
+  }
+
+  /** Aborts every run in flight; later runs fail at once. */
+  close(): void {
+    this.lifetime.abort(new Error(ENGINE_CLOSED));
+  }
+
+  private entry(check: HealthCheck): CacheEntry {
+    let entry = this.entries.get(check);
+    if (!entry) {
+      entry = { expiresAt: 0 };
+      this.entries.set(check, entry);
+    }
+    return entry;
+  }
+
+  private async execute(check: HealthCheck): Promise<CheckResult> {
+    const timeoutMs = check.timeoutMs ?? this.settings.timeoutMs;
+    const started = performance.now();
+    const controller = new AbortController();
+    const signal = AbortSignal.any([controller.signal, this.lifetime.signal]);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<CheckOutcome>((resolve) => {
+      timer = setTimeout(() => {
+        controller.abort(new Error(TIMEOUT_EXCEEDED(timeoutMs)));
+        resolve(fail(TIMEOUT_EXCEEDED(timeoutMs)));
+      }, timeoutMs);
+    });
+    const aborted = new Promise<CheckOutcome>((resolve) => {
+      if (this.lifetime.signal.aborted) resolve(fail(ENGINE_CLOSED));
+      this.lifetime.signal.addEventListener('abort', () => resolve(fail(ENGINE_CLOSED)), { once: true, signal: controller.signal });
+    });
+    let outcome: CheckOutcome;
+    try {
+      const ran = Promise.resolve()
+        .then(() => check.run({ signal, timeoutMs }))
+        .then(normalizeOutcome, (error: unknown) =>
+          signal.aborted ? fail(TIMEOUT_EXCEEDED(timeoutMs)) : fail(CHECK_THREW(describeError(error, check.secrets))),
+        );
+      outcome = await Promise.race([ran, timedOut, aborted]);
+    } finally {
+      clearTimeout(timer);
+      // Releases the lifetime listener; a check still holding the signal sees it aborted, as it should.
+      if (!controller.signal.aborted) controller.abort(new Error('check finished'));
+    }
+    return this.toResult(check, outcome, performance.now() - started);
+  }
+
+  private toResult(check: HealthCheck, outcome: CheckOutcome, durationMs: number): CheckResult {
+    const safe = redactDeep(outcome, check.secrets);
+    return {
+      ...safe,
+      output: safe.output === undefined ? undefined : truncate(safe.output),
+      name: check.name,
+      critical: check.critical,
+      componentType: check.componentType,
+      time: new Date(this.now()).toISOString(),
+      durationMs: Math.round(durationMs * 10) / 10,
+    };
+  }
+
+  private deadlineResult(check: HealthCheck, deadlineMs: number): CheckResult {
+    return this.toResult(check, fail(DEADLINE_EXCEEDED(deadlineMs)), deadlineMs);
+  }
+}
+
+function truncate(text: string): string {
+  return text.length > MAX_OUTPUT_LENGTH ? `${text.slice(0, MAX_OUTPUT_LENGTH - 1)}…` : text;
+}

@@ -1,0 +1,98 @@
+import type { HealthCheck } from '../engine/check.js';
+import type { HealthStatus } from '../engine/health-status.js';
+
+/** Who may see failure outputs and details in responses. */
+export type DetailsPolicy = 'always' | 'when-authorized' | 'never';
+
+/** Response body shape. */
+export type ResponseFormat = 'ietf' | 'terminus';
+
+export interface ServiceInfo {
+  /** `serviceId` in responses. @default the app's package.json `name` */
+  name?: string;
+  /** @default env `APP_VERSION`, else the app's package.json `version` */
+  version?: string;
+  /** @default env `RELEASE_ID`, else env `GIT_SHA` */
+  releaseId?: string;
+  description?: string;
+}
+
+export interface LivenessOptions {
+  /**
+   * Event-loop delay (p99 over the last window) thresholds, or `false` to leave it out.
+   * @default { warnMs: 200, failMs: 1000 }
+   */
+  eventLoopDelay?: false | { warnMs?: number; failMs?: number };
+  /**
+   * Heap used as a fraction of V8's heap limit, or `false` to leave it out.
+   * @default { warnRatio: 0.9, failRatio: 0.98 }
+   */
+  heap?: false | { warnRatio?: number; failRatio?: number };
+}
+
+export interface ShutdownOptions {
+  /**
+   * After SIGTERM, how long readiness answers 503 before Nest closes, so load balancers and
+   * kube-proxy stop routing first. Needs `app.enableShutdownHooks()`.
+   * @default 0 (set it to about 2 x the readiness probe period in Kubernetes)
+   */
+  drainDelayMs?: number;
+}
+
+export interface StatusChangeEvent {
+  /** The check name, or `null` for the whole deep status. */
+  check: string;
+  previous: HealthStatus | undefined;
+  current: HealthStatus;
+  output?: string;
+  time: string;
+}
+
+export interface DeepHealthModuleOptions {
+  /** The checks of this service. Names must be unique. @default [] */
+  checks?: HealthCheck[];
+  service?: ServiceInfo;
+  defaults?: {
+    /** Per-check timeout. @default 800 */
+    timeoutMs?: number;
+    /** Per-check result cache TTL. @default 5000 */
+    cacheTtlMs?: number;
+    /**
+     * Time within which every endpoint answers, even while checks still run
+     * (fits a Kubernetes probe's default 1 s timeout). @default 900
+     */
+    deadlineMs?: number;
+  };
+  /** Who sees failure outputs and details. @default 'when-authorized' */
+  details?: DetailsPolicy;
+  /** Bearer token for details and the maintenance endpoints. Without it those endpoints answer 404. */
+  adminToken?: string;
+  liveness?: LivenessOptions;
+  shutdown?: ShutdownOptions;
+  /** @default 'ietf' (application/health+json) */
+  format?: ResponseFormat;
+  /** Called once per status transition of a check (never once per probe). */
+  onStatusChange?: (event: StatusChangeEvent) => void;
+}
+
+/** Options known before the async factory runs (they shape the routes). */
+export interface DeepHealthModuleExtras {
+  /** Base path of the health endpoints. @default 'health' */
+  path?: string;
+}
+
+export interface ResolvedHealthOptions {
+  path: string;
+  checks: HealthCheck[];
+  service: { name: string; version: string; releaseId?: string; description?: string };
+  defaults: { timeoutMs: number; cacheTtlMs: number; deadlineMs: number };
+  details: DetailsPolicy;
+  adminToken?: string;
+  liveness: {
+    eventLoopDelay: false | { warnMs: number; failMs: number };
+    heap: false | { warnRatio: number; failRatio: number };
+  };
+  shutdown: { drainDelayMs: number };
+  format: ResponseFormat;
+  onStatusChange?: (event: StatusChangeEvent) => void;
+}

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export interface ResolvedServiceInfo {
+  name: string;
+  version: string;
+  releaseId?: string;
+  description?: string;
+}
+
+/**
+ * Version fields for every response: options first, then the environment (`APP_VERSION`,
+ * `RELEASE_ID`, `GIT_SHA`), then the app's own package.json (found from the entry script).
+ */
+export function resolveServiceInfo(
+  given: { name?: string; version?: string; releaseId?: string; description?: string } = {},
+  env: NodeJS.ProcessEnv = process.env,
+  startDir: string = appDirectory(),
+): ResolvedServiceInfo {
+  const pkg = findPackageJson(startDir);
+  const name = given.name ?? pkg?.name ?? 'unknown';
+  const version = given.version ?? nonEmpty(env.APP_VERSION) ?? pkg?.version ?? '0.0.0';
+  const releaseId = given.releaseId ?? nonEmpty(env.RELEASE_ID) ?? nonEmpty(env.GIT_SHA);
+  const description = given.description ?? pkg?.description;
+  return { name, version, ...(releaseId ? { releaseId } : {}), ...(description ? { description } : {}) };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value && value.trim() ? value.trim() : undefined;
+}
+
+function appDirectory(): string {
+  const entry = require.main?.filename ?? process.argv[1];
+  return entry ? dirname(entry) : process.cwd();
+}
+
+function findPackageJson(from: string): { name?: string; version?: string; description?: string } | undefined {
+  let dir = from;
+  for (let i = 0; i < 12; i++) {
+    try {
+      const parsed = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Record<string, unknown>;
+      // Skip package.json files that only set "type" (e.g. dist/package.json) without a name.
+      if (typeof parsed.name === 'string') {
+        return {
+          name: parsed.name,
+          version: typeof parsed.version === 'string' ? parsed.version : undefined,
+          description: typeof parsed.description === 'string' ? parsed.description : undefined,
+        };
+      }
+    } catch {
+      // Not here; look one level up.
+    }
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return process.cwd() !== from ? findPackageJson(process.cwd()) : undefined;
+}

@@ -1,0 +1,61 @@
+/**
+ * One place that scrubs secrets from any text the module emits (responses, logs, errors).
+ * Known secret values are replaced wherever they appear; well-known secret shapes are masked
+ * even when nobody registered them (credentials in URLs, bearer tokens, `key=` query params).
+ */
+const MASK = '***';
+
+const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]*):([^\s/@]*)@/gi;
+const URL_USER_ONLY = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]+)@/gi;
+const BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
+const SECRET_PARAMS =
+  /([?&;\s,"'{](?:api[-_]?key|apikey|key|token|access[-_]?token|auth|password|passwd|pwd|secret|client[-_]?secret|x-api-key|x-goog-api-key|api-key)["']?\s*[=:]\s*["']?)([^\s&;,"'}]+)/gi;
+const WELL_KNOWN_KEYS = /\b(sk-(?:ant-|proj-)?[A-Za-z0-9_-]{8,}|AIza[0-9A-Za-z_-]{20,}|pcsk_[A-Za-z0-9_]{10,})/g;
+
+export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+  let result = text;
+  for (const secret of secrets) {
+    if (secret.length >= 3) result = result.split(secret).join(MASK);
+    const encoded = encodeURIComponent(secret);
+    if (encoded !== secret && encoded.length >= 3) result = result.split(encoded).join(MASK);
+  }
+  return result
+    .replace(URL_CREDENTIALS, (_m, scheme: string, user: string) => `${scheme}${user}:${MASK}@`)
+    .replace(URL_USER_ONLY, (_m, scheme: string) => `${scheme}${MASK}@`)
+    .replace(BEARER, (_m, kind: string) => `${kind} ${MASK}`)
+    .replace(SECRET_PARAMS, (_m, prefix: string) => `${prefix}${MASK}`)
+    .replace(WELL_KNOWN_KEYS, MASK);
+}
+
+/** Redacts every string inside a JSON-like value (objects, arrays), leaving numbers and booleans. */
+export function redactDeep<T>(value: T, secrets: readonly string[] = [], depth = 0): T {
+  if (typeof value === 'string') return redactSecrets(value, secrets) as T;
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, secrets, depth + 1)) as T;
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
+    out[key] = redactDeep(item, secrets, depth + 1);
+  }
+  return out as T;
+}
+
+/**
+ * A safe one-line description of anything thrown: its message (and the code of a system error),
+ * with secrets removed. Never the stack, never the raw object.
+ */
+export function describeError(error: unknown, secrets: readonly string[] = []): string {
+  let text: string;
+  if (error instanceof Error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message = error.message || error.name;
+    text = code && !message.includes(code) ? `${code}: ${message}` : message;
+    if (error instanceof AggregateError && error.errors.length > 0 && !error.message) {
+      text = error.errors.map((e) => describeError(e)).join('; ');
+    }
+  } else if (typeof error === 'string') {
+    text = error;
+  } else {
+    text = 'unknown error';
+  }
+  return redactSecrets(text.split('\n')[0]!.slice(0, 500), secrets);
+}
