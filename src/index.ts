@@ -1,5 +1,12 @@
 export * from './engine/health-status.js';
 export * from './engine/check.js';
-export { HealthEngine, type CheckResult, type Evaluation, type EngineSettings } from './engine/health-engine.js';
+export { HealthEngine, type CheckResult, type Evaluation, type EngineSettings, type ResultListener } from './engine/health-engine.js';
 export { aggregateStatus } from './engine/aggregate.js';
+export { HealthService, type LayerReport, type HealthLayer } from './engine/health.service.js';
+export { DeepHealthModule, type DeepHealthForRootOptions, type DeepHealthForRootAsyncOptions } from './module/deep-health.module.js';
+export type * from './module/deep-health-options.js';
+export { DEEP_HEALTH_OPTIONS, getDeepHealthOptionsToken, InjectDeepHealthOptions } from './module/tokens.js';
+export { InvalidOptionsError } from './module/validation.js';
+export { MaintenanceService, InvalidMaintenanceRequestError } from './maintenance/maintenance.service.js';
+export type * from './maintenance/maintenance-state.js';
 export { redactSecrets, describeError } from './redact/redact.js';

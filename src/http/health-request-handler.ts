@@ -1,0 +1,83 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { HealthService, type LayerReport } from '../engine/health.service.js';
+import { MaintenanceService, InvalidMaintenanceRequestError } from '../maintenance/maintenance.service.js';
+import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
+import { DEEP_HEALTH_OPTIONS } from '../module/tokens.js';
+import { isAuthorized } from './admin-auth.js';
+import { renderJson, renderReport, type HealthHttpResponse, type RenderContext } from './health-response.js';
+
+export type ReportLayer = 'live' | 'startup' | 'ready' | 'deep';
+
+/** What the HTTP layers pass in; the same for Express, Fastify and the standalone server. */
+export interface HealthRequest {
+  authorization?: string | string[];
+}
+
+/**
+ * Answers every health endpoint, whatever the HTTP layer: it asks the layers for a report and
+ * renders it. Controllers and the standalone server only route and write.
+ */
+@Injectable()
+export class HealthRequestHandler {
+  constructor(
+    @Inject(DEEP_HEALTH_OPTIONS) private readonly options: ResolvedHealthOptions,
+    private readonly health: HealthService,
+    private readonly maintenance: MaintenanceService,
+  ) {}
+
+  async layer(layer: ReportLayer, request: HealthRequest): Promise<HealthHttpResponse> {
+    const report: LayerReport = await this.health[layer]();
+    return renderReport(report, this.context(request));
+  }
+
+  async check(name: string, request: HealthRequest): Promise<HealthHttpResponse> {
+    const report = await this.health.check(name);
+    if (report) return renderReport(report, this.context(request));
+    const known = this.health.checks.map((c) => c.name);
+    return this.error(404, 'Not Found', `no check named ${JSON.stringify(name.slice(0, 100))}; known checks: ${known.join(', ') || 'none'}`, request);
+  }
+
+  maintenanceStatus(request: HealthRequest): HealthHttpResponse {
+    return renderJson(200, { maintenance: this.maintenance.status() }, this.context(request));
+  }
+
+  async enableMaintenance(body: unknown, request: HealthRequest): Promise<HealthHttpResponse> {
+    const denied = this.denyAdmin(request);
+    if (denied) return denied;
+    try {
+      const state = await this.maintenance.enable(body as never);
+      return renderJson(200, { maintenance: state }, this.context(request));
+    } catch (error) {
+      if (error instanceof InvalidMaintenanceRequestError) {
+        return this.error(400, 'Bad Request', error.message, request, { problems: error.problems });
+      }
+      throw error;
+    }
+  }
+
+  async disableMaintenance(request: HealthRequest): Promise<HealthHttpResponse> {
+    const denied = this.denyAdmin(request);
+    if (denied) return denied;
+    return renderJson(200, { maintenance: await this.maintenance.disable() }, this.context(request));
+  }
+
+  /** A JSON error with a reason, in the shape of Nest's own HTTP errors. */
+  error(statusCode: number, error: string, message: string, request: HealthRequest, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): HealthHttpResponse {
+    return renderJson(statusCode, { statusCode, error, message, ...extra }, this.context(request), headers);
+  }
+
+  private denyAdmin(request: HealthRequest): HealthHttpResponse | undefined {
+    // Without a token the admin endpoints do not exist: nothing to guess, nothing to brute-force.
+    if (!this.options.adminToken) return this.error(404, 'Not Found', 'maintenance endpoints are disabled: configure adminToken to enable them', request);
+    if (!isAuthorized(request.authorization, this.options.adminToken)) {
+      return this.error(401, 'Unauthorized', 'send Authorization: Bearer <adminToken>', request, {}, { 'WWW-Authenticate': 'Bearer realm="health"' });
+    }
+    return undefined;
+  }
+
+  private context(request: HealthRequest): RenderContext {
+    const { details, adminToken } = this.options;
+    const showDetails = details === 'always' || (details === 'when-authorized' && isAuthorized(request.authorization, adminToken));
+    return { options: this.options, showDetails };
+  }
+}

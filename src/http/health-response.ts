@@ -1,0 +1,125 @@
+import type { CheckResult } from '../engine/health-engine.js';
+import type { HealthStatus } from '../engine/health-status.js';
+import type { LayerReport } from '../engine/health.service.js';
+import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
+
+/** A response ready to be written by any HTTP layer (Express, Fastify, the standalone server). */
+export interface HealthHttpResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export const NO_CACHE_HEADERS = {
+  'Cache-Control': 'no-cache, no-store, must-revalidate',
+  Pragma: 'no-cache',
+  Expires: '0',
+} as const;
+
+const HEALTH_JSON = 'application/health+json; charset=utf-8';
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+export interface RenderContext {
+  options: Pick<ResolvedHealthOptions, 'format' | 'service'>;
+  /** Whether failure outputs and details may be shown to this caller. */
+  showDetails: boolean;
+}
+
+/** Turns a layer report into an HTTP response in the configured format. */
+export function renderReport(report: LayerReport, context: RenderContext): HealthHttpResponse {
+  const statusCode = report.status === 'fail' ? 503 : 200;
+  const headers: Record<string, string> = { ...NO_CACHE_HEADERS, 'X-Health-Layer': report.layer };
+  if (statusCode === 503 && report.retryAfterSeconds !== undefined) headers['Retry-After'] = String(report.retryAfterSeconds);
+  const body = context.options.format === 'terminus' ? terminusBody(report, context) : ietfBody(report, context);
+  headers['Content-Type'] = context.options.format === 'terminus' ? JSON_TYPE : HEALTH_JSON;
+  return { statusCode, headers, body: JSON.stringify(body) };
+}
+
+/** A small JSON answer for non-report endpoints (maintenance, errors), with the version fields. */
+export function renderJson(statusCode: number, payload: Record<string, unknown>, context: RenderContext, extraHeaders: Record<string, string> = {}): HealthHttpResponse {
+  return {
+    statusCode,
+    headers: { ...NO_CACHE_HEADERS, 'Content-Type': JSON_TYPE, ...extraHeaders },
+    body: JSON.stringify({ ...payload, ...versionFields(context) }),
+  };
+}
+
+function versionFields({ options }: RenderContext): Record<string, string> {
+  const { service } = options;
+  return {
+    version: service.version,
+    ...(service.releaseId ? { releaseId: service.releaseId } : {}),
+    serviceId: service.name,
+    ...(service.description ? { description: service.description } : {}),
+  };
+}
+
+function stateFields(report: LayerReport): Record<string, unknown> {
+  return {
+    ...(report.maintenance ? { maintenance: report.maintenance } : {}),
+    ...(report.draining ? { draining: true } : {}),
+  };
+}
+
+/** draft-inadarei-api-health-check: `checks` keyed by name, each an array of one result. */
+function ietfBody(report: LayerReport, context: RenderContext): Record<string, unknown> {
+  const checks: Record<string, unknown[]> = {};
+  for (const result of report.results) checks[result.name] = [ietfCheck(result, context.showDetails)];
+  return {
+    status: report.status,
+    ...versionFields(context),
+    layer: report.layer,
+    ...(report.output ? { output: report.output } : {}),
+    ...stateFields(report),
+    checks,
+  };
+}
+
+function ietfCheck(result: CheckResult, showDetails: boolean): Record<string, unknown> {
+  return {
+    componentType: result.componentType,
+    status: result.status,
+    critical: result.critical,
+    time: result.time,
+    durationMs: result.durationMs,
+    ...(result.observedValue !== undefined ? { observedValue: result.observedValue } : {}),
+    ...(result.observedUnit !== undefined ? { observedUnit: result.observedUnit } : {}),
+    ...(result.measurements ? { measurements: result.measurements } : {}),
+    ...(showDetails && result.output !== undefined ? { output: result.output } : {}),
+    ...(showDetails && result.details ? { details: result.details } : {}),
+  };
+}
+
+const TERMINUS_STATUS: Record<HealthStatus, string> = { pass: 'up', warn: 'degraded', fail: 'down' };
+
+/** The @nestjs/terminus shape (`status`, `info`, `error`, `details`) plus the version fields. */
+function terminusBody(report: LayerReport, context: RenderContext): Record<string, unknown> {
+  const info: Record<string, unknown> = {};
+  const error: Record<string, unknown> = {};
+  for (const result of report.results) {
+    const { status, critical, componentType, time, durationMs, observedValue, observedUnit, measurements } = result;
+    const entry = {
+      status: TERMINUS_STATUS[status],
+      critical,
+      componentType,
+      time,
+      durationMs,
+      ...(observedValue !== undefined ? { observedValue, observedUnit } : {}),
+      ...(measurements ? { measurements } : {}),
+      ...(context.showDetails && result.output !== undefined ? { message: result.output } : {}),
+      ...(context.showDetails && result.details ? { details: result.details } : {}),
+    };
+    (status === 'fail' ? error : info)[result.name] = entry;
+  }
+  const status = report.draining ? 'shutting_down' : report.status === 'fail' ? 'error' : report.status === 'warn' ? 'degraded' : 'ok';
+  return {
+    status,
+    info,
+    error,
+    details: { ...info, ...error },
+    ...versionFields(context),
+    layer: report.layer,
+    ...(report.output ? { output: report.output } : {}),
+    ...stateFields(report),
+  };
+}

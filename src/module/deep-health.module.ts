@@ -1,0 +1,58 @@
+import { ConfigurableModuleBuilder, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { HealthService } from '../engine/health.service.js';
+import { createHealthController } from '../http/health.controller.js';
+import { HealthRequestHandler } from '../http/health-request-handler.js';
+import { MaintenanceService } from '../maintenance/maintenance.service.js';
+import type { DeepHealthModuleExtras, DeepHealthModuleOptions } from './deep-health-options.js';
+import { DEFAULT_PATH, resolveOptions } from './resolve-options.js';
+import { DEEP_HEALTH_OPTIONS } from './tokens.js';
+
+/** The options as the user gave them (forRoot value or forRootAsync factory result), before validation. */
+const RAW_OPTIONS = Symbol('nestjs-deep-health:raw-options');
+
+const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
+  new ConfigurableModuleBuilder<DeepHealthModuleOptions>({ moduleName: 'DeepHealth', optionsInjectionToken: RAW_OPTIONS })
+    .setClassMethodName('forRoot')
+    .setExtras<DeepHealthModuleExtras>({ path: DEFAULT_PATH }, (definition, extras): DynamicModule => {
+      const path = normalizePath(extras.path);
+      const resolved: Provider = {
+        provide: DEEP_HEALTH_OPTIONS,
+        // The single validation point for forRoot and forRootAsync alike.
+        useFactory: (raw: DeepHealthModuleOptions) => resolveOptions({ ...raw, path: extras.path }),
+        inject: [RAW_OPTIONS],
+      };
+      return {
+        ...definition,
+        global: true,
+        controllers: [createHealthController(path)],
+        providers: [...(definition.providers ?? []), resolved, MaintenanceService, HealthService, HealthRequestHandler],
+        exports: [DEEP_HEALTH_OPTIONS, MaintenanceService, HealthService],
+      };
+    })
+    .build();
+
+/** The options `forRoot` takes: module options plus `path`. */
+export type DeepHealthForRootOptions = typeof OPTIONS_TYPE;
+/** The options `forRootAsync` takes: `imports`, `inject`, `useFactory` (or `useClass`/`useExisting`) plus `path`. */
+export type DeepHealthForRootAsyncOptions = typeof ASYNC_OPTIONS_TYPE;
+
+/**
+ * Layered health endpoints in one call.
+ *
+ * @example
+ * DeepHealthModule.forRoot({ checks: [defineCheck({ name: 'model', run: () => model.ready() ? 'pass' : 'fail' })] })
+ * @example
+ * DeepHealthModule.forRootAsync({
+ *   inject: [getDataSourceToken()],
+ *   useFactory: (dataSource: DataSource) => ({ checks: [postgresCheck({ dataSource }), migrationsCheck({ dataSource })] }),
+ * })
+ */
+@Module({})
+export class DeepHealthModule extends ConfigurableModuleClass {}
+
+/** Trims slashes; an invalid path is reported by `resolveOptions` with every other problem. */
+function normalizePath(path: unknown): string {
+  if (typeof path !== 'string') return DEFAULT_PATH;
+  const trimmed = path.replace(/^\/+|\/+$/g, '');
+  return trimmed || DEFAULT_PATH;
+}

@@ -1,0 +1,131 @@
+import { isHealthCheck } from '../engine/check.js';
+import type { DeepHealthModuleOptions, ResolvedHealthOptions } from './deep-health-options.js';
+import { resolveServiceInfo } from './service-info.js';
+import { Problems, show } from './validation.js';
+
+export const DEFAULT_PATH = 'health';
+export const DEFAULT_TIMEOUT_MS = 800;
+export const DEFAULT_CACHE_TTL_MS = 5000;
+export const DEFAULT_DEADLINE_MS = 900;
+
+const TOP_LEVEL = ['path', 'checks', 'service', 'defaults', 'details', 'adminToken', 'liveness', 'shutdown', 'format', 'onStatusChange'];
+const CHECK_NAME = /^[A-Za-z0-9][A-Za-z0-9:._@/-]{0,99}$/;
+const PATH = /^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/;
+const DAY_MS = 86_400_000;
+
+/**
+ * Validates module options once, at boot, for `forRoot` and `forRootAsync` alike, and fills in
+ * every default. Throws one `InvalidOptionsError` listing every problem as `path: message`.
+ */
+export function resolveOptions(raw: DeepHealthModuleOptions & { path?: string }, env: NodeJS.ProcessEnv = process.env): ResolvedHealthOptions {
+  const problems = new Problems();
+  const options = (raw ?? {}) as Record<string, unknown>;
+  if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
+    problems.add('options', `must be an object, got ${show(raw)}`);
+    problems.throwIfAny('DeepHealthModule options');
+  }
+  problems.object('', options, TOP_LEVEL);
+
+  const path = typeof options.path === 'string' ? options.path.replace(/^\/+|\/+$/g, '') : options.path;
+  problems.string('path', path === '' ? undefined : path, { pattern: PATH, description: 'a URL path such as "health" or "ops/health"' });
+
+  validateChecks(problems, options.checks);
+
+  if (problems.object('service', options.service, ['name', 'version', 'releaseId', 'description'])) {
+    for (const key of ['name', 'version', 'releaseId', 'description'] as const) problems.string(`service.${key}`, options.service[key]);
+  }
+
+  const defaults = (options.defaults ?? {}) as Record<string, unknown>;
+  if (problems.object('defaults', options.defaults, ['timeoutMs', 'cacheTtlMs', 'deadlineMs'])) {
+    problems.number('defaults.timeoutMs', defaults.timeoutMs, { min: 1, max: 10 * 60_000 });
+    problems.number('defaults.cacheTtlMs', defaults.cacheTtlMs, { min: 0, max: DAY_MS });
+    problems.number('defaults.deadlineMs', defaults.deadlineMs, { min: 1, max: 10 * 60_000 });
+  }
+
+  problems.oneOf('details', options.details, ['always', 'when-authorized', 'never']);
+  if (options.adminToken !== undefined && (typeof options.adminToken !== 'string' || options.adminToken.length < 16)) {
+    const got = typeof options.adminToken === 'string' ? `${options.adminToken.length} characters` : show(options.adminToken);
+    problems.add('adminToken', `must be a string of at least 16 characters (got ${got})`);
+  }
+
+  const liveness = (options.liveness ?? {}) as Record<string, unknown>;
+  if (problems.object('liveness', options.liveness, ['eventLoopDelay', 'heap'])) {
+    const loop = liveness.eventLoopDelay;
+    if (loop !== false && problems.object('liveness.eventLoopDelay', loop, ['warnMs', 'failMs'])) {
+      problems.number('liveness.eventLoopDelay.warnMs', loop.warnMs, { min: 1, max: 60_000 });
+      problems.number('liveness.eventLoopDelay.failMs', loop.failMs, { min: 1, max: 60_000 });
+    }
+    const heap = liveness.heap;
+    if (heap !== false && problems.object('liveness.heap', heap, ['warnRatio', 'failRatio'])) {
+      problems.number('liveness.heap.warnRatio', heap.warnRatio, { min: 0.01, max: 1, integer: false });
+      problems.number('liveness.heap.failRatio', heap.failRatio, { min: 0.01, max: 1, integer: false });
+    }
+  }
+
+  const shutdown = (options.shutdown ?? {}) as Record<string, unknown>;
+  if (problems.object('shutdown', options.shutdown, ['drainDelayMs'])) {
+    problems.number('shutdown.drainDelayMs', shutdown.drainDelayMs, { min: 0, max: 10 * 60_000 });
+  }
+  problems.oneOf('format', options.format, ['ietf', 'terminus']);
+  problems.func('onStatusChange', options.onStatusChange);
+
+  problems.throwIfAny('DeepHealthModule options');
+
+  const loop = liveness.eventLoopDelay as false | { warnMs?: number; failMs?: number } | undefined;
+  const heap = liveness.heap as false | { warnRatio?: number; failRatio?: number } | undefined;
+  const resolved: ResolvedHealthOptions = {
+    path: (path as string | undefined) || DEFAULT_PATH,
+    checks: (options.checks as ResolvedHealthOptions['checks'] | undefined) ?? [],
+    service: resolveServiceInfo(options.service as DeepHealthModuleOptions['service'], env),
+    defaults: {
+      timeoutMs: (defaults.timeoutMs as number | undefined) ?? DEFAULT_TIMEOUT_MS,
+      cacheTtlMs: (defaults.cacheTtlMs as number | undefined) ?? DEFAULT_CACHE_TTL_MS,
+      deadlineMs: (defaults.deadlineMs as number | undefined) ?? DEFAULT_DEADLINE_MS,
+    },
+    details: (options.details as ResolvedHealthOptions['details'] | undefined) ?? 'when-authorized',
+    adminToken: options.adminToken as string | undefined,
+    liveness: {
+      eventLoopDelay: loop === false ? false : { warnMs: loop?.warnMs ?? 200, failMs: loop?.failMs ?? 1000 },
+      heap: heap === false ? false : { warnRatio: heap?.warnRatio ?? 0.9, failRatio: heap?.failRatio ?? 0.98 },
+    },
+    shutdown: { drainDelayMs: (shutdown.drainDelayMs as number | undefined) ?? 0 },
+    format: (options.format as ResolvedHealthOptions['format'] | undefined) ?? 'ietf',
+    onStatusChange: options.onStatusChange as ResolvedHealthOptions['onStatusChange'],
+  };
+
+  const late = new Problems();
+  const { eventLoopDelay, heap: heapLimits } = resolved.liveness;
+  if (eventLoopDelay && eventLoopDelay.warnMs > eventLoopDelay.failMs) {
+    late.add('liveness.eventLoopDelay', `warnMs (${eventLoopDelay.warnMs}) must not exceed failMs (${eventLoopDelay.failMs})`);
+  }
+  if (heapLimits && heapLimits.warnRatio > heapLimits.failRatio) {
+    late.add('liveness.heap', `warnRatio (${heapLimits.warnRatio}) must not exceed failRatio (${heapLimits.failRatio})`);
+  }
+  late.throwIfAny('DeepHealthModule options');
+  return resolved;
+}
+
+function validateChecks(problems: Problems, checks: unknown): void {
+  if (checks === undefined) return;
+  if (!Array.isArray(checks)) {
+    problems.add('checks', `must be an array of checks, got ${show(checks)}`);
+    return;
+  }
+  const seen = new Map<string, number>();
+  checks.forEach((check: unknown, index) => {
+    const at = `checks[${index}]`;
+    if (!isHealthCheck(check)) {
+      problems.add(at, `must be a check made by defineCheck(), fromTerminus() or a check factory, got ${show(check)}`);
+      return;
+    }
+    if (typeof check.name !== 'string' || !CHECK_NAME.test(check.name)) {
+      problems.add(`${at}.name`, `must be 1-100 characters of letters, digits and : . _ @ / - (starting with a letter or digit), got ${show(check.name)}`);
+    } else if (seen.has(check.name)) {
+      problems.add(`${at}.name`, `duplicate check name "${check.name}" (also checks[${seen.get(check.name)}]); give one of them another name`);
+    } else {
+      seen.set(check.name, index);
+    }
+    problems.number(`${at}.timeoutMs`, check.timeoutMs, { min: 1, max: 10 * 60_000 });
+    problems.number(`${at}.cacheTtlMs`, check.cacheTtlMs, { min: 0, max: DAY_MS });
+  });
+}
