@@ -7,6 +7,18 @@ export { DeepHealthModule, type DeepHealthForRootOptions, type DeepHealthForRoot
 export type * from './module/deep-health-options.js';
 export { DEEP_HEALTH_OPTIONS, getDeepHealthOptionsToken, InjectDeepHealthOptions } from './module/tokens.js';
 export { InvalidOptionsError } from './module/validation.js';
-export { MaintenanceService, InvalidMaintenanceRequestError } from './maintenance/maintenance.service.js';
+export {
+  MaintenanceService,
+  InvalidMaintenanceRequestError,
+  MaintenanceStoreUnavailableError,
+  MAINTENANCE_STORE_CHECK,
+  type MaintenanceStoreSync,
+} from './maintenance/maintenance.service.js';
 export type * from './maintenance/maintenance-state.js';
+export { MaintenanceGuard } from './maintenance/maintenance.guard.js';
+export { AllowInMaintenance, ALLOW_IN_MAINTENANCE } from './maintenance/allow-in-maintenance.decorator.js';
+export type { MaintenanceStore, StoreCallOptions } from './maintenance/maintenance-store.js';
+export type { MaintenanceOptions } from './maintenance/maintenance-options.js';
+export type { SharedResultsOptions } from './maintenance/shared-results-options.js';
+export type { SharedResultStore, SharedCheckResult, SharedResultSettings } from './engine/health-engine.js';
 export { redactSecrets, describeError } from './redact/redact.js';

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { redactDeep } from '../redact/redact.js';
 import { aggregateStatus } from './aggregate.js';
 import { fail, normalizeOutcome, type CheckOutcome, type HealthCheck } from './check.js';
-import type { HealthStatus } from './health-status.js';
+import { isHealthStatus, type HealthStatus } from './health-status.js';
 import { CHECK_THREW, DEADLINE_EXCEEDED, ENGINE_CLOSED, TIMEOUT_EXCEEDED } from './messages.js';
 import { describeError } from '../redact/redact.js';
 
@@ -29,6 +29,41 @@ export interface EngineSettings {
   readonly cacheTtlMs: number;
   /** Time within which an endpoint answers, whatever its checks are doing. */
   readonly deadlineMs: number;
+  /** Results of chosen checks shared between replicas through a store. */
+  readonly sharedResults?: SharedResultSettings;
+}
+
+/** A result that some replica observed and put in a shared store. */
+export interface SharedCheckResult {
+  readonly result: CheckResult;
+  /** When it stops being fresh (epoch ms, this process's clock). */
+  readonly expiresAt: number;
+}
+
+/**
+ * Where replicas share the results of expensive checks (LLM providers, hosted vector stores), so
+ * N replicas make one call per TTL between them instead of N. Keys are opaque to the store.
+ * Every method may reject (store unreachable): the engine then runs the check itself.
+ *
+ * @example
+ * import { redisSharedResultStore } from 'nestjs-deep-health/redis';
+ * DeepHealthModule.forRoot({ checks, sharedResults: { store: redisSharedResultStore({ client: redis }), checks: ['openai'] } });
+ */
+export interface SharedResultStore {
+  /** The fresh shared result of `key`, if any. */
+  get(key: string): Promise<SharedCheckResult | undefined>;
+  /** Tries to become the one replica that runs `key` now; the claim lapses after `ttlMs`. */
+  tryLock(key: string, ttlMs: number): Promise<boolean>;
+  /** Shares a fresh result for `ttlMs` and releases this replica's claim on `key`. */
+  put(key: string, result: CheckResult, ttlMs: number): Promise<void>;
+}
+
+export interface SharedResultSettings {
+  readonly store: SharedResultStore;
+  /** Whether this check's results are shared. */
+  shares(check: HealthCheck): boolean;
+  /** Prefix of every key (e.g. the service name), so services sharing one store do not mix results. */
+  readonly namespace: string;
 }
 
 /** Called with every fresh result (not with cached reads): transitions, metrics. */
@@ -40,7 +75,17 @@ interface CacheEntry {
   inflight?: Promise<CheckResult>;
 }
 
+/** A result and, for one taken from a shared store, when it stops being fresh. */
+interface Obtained {
+  result: CheckResult;
+  expiresAt?: number;
+}
+
 const MAX_OUTPUT_LENGTH = 1000;
+/** The lock of a shared check outlives its timeout by this much, so a slow winner keeps it. */
+const SHARED_LOCK_MARGIN_MS = 1000;
+/** How often a replica that lost the lock looks for the winner's result. */
+const SHARED_POLL_MS = 50;
 
 /**
  * The one place that runs checks: in parallel, each under its own timeout (which aborts its I/O),
@@ -85,11 +130,14 @@ export class HealthEngine {
     const entry = this.entry(check);
     if (entry.result && this.now() < entry.expiresAt) return Promise.resolve(entry.result);
     if (entry.inflight) return check.refreshInBackground && entry.result ? Promise.resolve(entry.result) : entry.inflight;
-    const inflight = this.execute(check).then((result) => {
+    const obtained = this.settings.sharedResults?.shares(check) ? this.obtainShared(check) : this.execute(check).then((result): Obtained => ({ result }));
+    const inflight = obtained.then(({ result, expiresAt }) => {
       const previous = entry.result;
       entry.result = result;
-      entry.expiresAt = this.now() + (check.cacheTtlMs ?? this.settings.cacheTtlMs);
+      entry.expiresAt = expiresAt ?? this.now() + (check.cacheTtlMs ?? this.settings.cacheTtlMs);
       entry.inflight = undefined;
+      // A shared result this replica already had is not news for listeners (metrics, transitions).
+      if (previous && previous.time === result.time && previous.status === result.status) return result;
       for (const listener of [...this.listeners]) {
         try {
           listener(result, previous);
@@ -120,6 +168,61 @@ export class HealthEngine {
       this.entries.set(check, entry);
     }
     return entry;
+  }
+
+  /**
+   * A shared check: take a fresh result from the store; else claim the run and share its result;
+   * else wait for the replica that claimed it. Any store failure falls back to a local run, so a
+   * store outage costs calls, never answers. Store calls are bounded by the check's timeout.
+   */
+  private async obtainShared(check: HealthCheck): Promise<Obtained> {
+    const { store, namespace } = this.settings.sharedResults!;
+    const key = `${namespace}:${check.name}`;
+    const timeoutMs = check.timeoutMs ?? this.settings.timeoutMs;
+    const ttlMs = check.cacheTtlMs ?? this.settings.cacheTtlMs;
+    const bounded = <T>(call: () => Promise<T>) => this.withinTimeout(call, timeoutMs);
+    try {
+      const hit = this.acceptShared(check, await bounded(() => store.get(key)));
+      if (hit) return hit;
+      if (await bounded(() => store.tryLock(key, timeoutMs + SHARED_LOCK_MARGIN_MS))) {
+        const result = await this.execute(check);
+        await bounded(() => store.put(key, result, ttlMs)).catch(() => undefined);
+        return { result };
+      }
+      const giveUpAt = this.now() + timeoutMs + SHARED_LOCK_MARGIN_MS;
+      while (this.now() < giveUpAt && !this.lifetime.signal.aborted) {
+        await new Promise((resolve) => setTimeout(resolve, SHARED_POLL_MS));
+        const later = this.acceptShared(check, await bounded(() => store.get(key)));
+        if (later) return later;
+      }
+    } catch {
+      // Store unreachable or slow: this replica asks the dependency itself.
+    }
+    return { result: await this.execute(check) };
+  }
+
+  /** A shared result as this replica reports it (its own name, criticality and type), if usable. */
+  private acceptShared(check: HealthCheck, shared: SharedCheckResult | undefined): Obtained | undefined {
+    if (!shared || typeof shared !== 'object' || !(shared.expiresAt > this.now())) return undefined;
+    const result = shared.result as Partial<CheckResult> | undefined;
+    if (!result || !isHealthStatus(result.status) || typeof result.time !== 'string') return undefined;
+    const safe = redactDeep(result, check.secrets) as CheckResult;
+    return {
+      result: { ...safe, name: check.name, critical: check.critical, componentType: check.componentType },
+      expiresAt: shared.expiresAt,
+    };
+  }
+
+  private async withinTimeout<T>(call: () => Promise<T>, timeoutMs: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(TIMEOUT_EXCEEDED(timeoutMs))), timeoutMs);
+    });
+    try {
+      return await Promise.race([Promise.resolve().then(call), timedOut]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async execute(check: HealthCheck): Promise<CheckResult> {

@@ -2,10 +2,12 @@ import {
   Inject,
   Injectable,
   Logger,
+  Optional,
   type BeforeApplicationShutdown,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import type { MaintenanceState } from '../maintenance/maintenance-state.js';
 import { MaintenanceService } from '../maintenance/maintenance.service.js';
 import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
@@ -49,15 +51,25 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy, B
   private startupLatched = false;
   private drainingSince?: number;
   private drainWait?: Promise<void>;
+  private endDrainEarly?: () => void;
+  private restoreBeforeClose?: () => void;
   private readonly onSignal = (signal: NodeJS.Signals) => this.startDraining(signal);
 
   constructor(
     @Inject(DEEP_HEALTH_OPTIONS) private readonly options: ResolvedHealthOptions,
     private readonly maintenance: MaintenanceService,
+    @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {
-    this.engine = new HealthEngine(options.defaults);
+    const shared = options.sharedResults;
+    this.engine = new HealthEngine({
+      ...options.defaults,
+      ...(shared
+        ? { sharedResults: { store: shared.store, shares: (check) => shared.checks.includes(check.name), namespace: options.service.name } }
+        : {}),
+    });
     this.processMonitor = new ProcessMonitor(options.liveness);
-    for (const check of [...this.processMonitor.checks, ...options.checks]) this.byName.set(check.name, check);
+    const storeCheck = maintenance.storeCheck ? [maintenance.storeCheck] : [];
+    for (const check of [...this.processMonitor.checks, ...options.checks, ...storeCheck]) this.byName.set(check.name, check);
     this.engine.onResult((result, previous) => this.reportTransition(result, previous));
   }
 
@@ -69,6 +81,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy, B
   onApplicationBootstrap(): void {
     this.processMonitor.start();
     this.bootstrapped = true;
+    this.holdCloseUntilDrained();
     if (this.options.shutdown.drainDelayMs > 0) {
       // Prepended so readiness flips before any other handler (e.g. Nest's own close) runs.
       for (const signal of DRAIN_SIGNALS) process.prependListener(signal, this.onSignal);
@@ -101,7 +114,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy, B
       return { ...report, status: 'fail', draining: true, output: 'draining: the instance is shutting down', retryAfterSeconds: this.drainRetryAfter() };
     }
     if (maintenance.enabled) {
-      return { ...report, status: 'fail', output: `maintenance: ${maintenance.reason ?? 'in maintenance'}`, retryAfterSeconds: this.maintenance.retryAfterSeconds(60) };
+      return { ...report, status: 'fail', output: `maintenance: ${maintenance.reason ?? 'in maintenance'}`, retryAfterSeconds: this.maintenance.retryAfterSeconds() };
     }
     if (!this.bootstrapped) return { ...report, status: 'fail', output: 'application is still booting' };
     return report;
@@ -125,13 +138,28 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy, B
     return this.drainingSince !== undefined;
   }
 
-  /** Readiness turns 503 now; the app may close once `drainDelayMs` has passed. */
+  /**
+   * Readiness turns 503 now; the app may close once `drainDelayMs` has passed. A second signal
+   * during the drain ends it at once (Ctrl-C twice).
+   */
   startDraining(signal?: string): void {
-    if (this.drainingSince !== undefined) return;
+    if (this.drainingSince !== undefined) {
+      if (signal && this.endDrainEarly) {
+        this.logger.warn(`${signal} received again: ending the drain now`);
+        this.endDrainEarly();
+      }
+      return;
+    }
     this.drainingSince = Date.now();
     const delay = this.options.shutdown.drainDelayMs;
     this.logger.log(`${signal ?? 'shutdown'} received: readiness is now 503; draining for ${delay} ms`);
-    this.drainWait = new Promise((resolve) => setTimeout(resolve, delay));
+    this.drainWait = new Promise((resolve) => {
+      const timer = setTimeout(resolve, delay);
+      this.endDrainEarly = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
     if (signal && process.listenerCount(signal) === 1) {
       // Nobody else handles the signal (no app.enableShutdownHooks()): keep the default of
       // exiting on it, but only after the drain delay.
@@ -143,16 +171,45 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy, B
   }
 
   async onModuleDestroy(): Promise<void> {
-    // Nest runs onModuleDestroy before it closes the HTTP server: wait here so in-flight and
-    // late-routed requests still find the server while load balancers take this instance out.
-    if (this.drainWait) await this.drainWait;
-    this.drainingSince ??= Date.now();
+    // Normally a no-op: the wait happened in the adapter's beforeClose. Kept for apps whose
+    // adapter has no beforeClose (or no HTTP adapter at all).
+    await this.finishDraining();
   }
 
   beforeApplicationShutdown(): void {
     this.removeSignalListeners();
+    this.restoreBeforeClose?.();
     this.processMonitor.stop();
     this.engine.close();
+  }
+
+  /**
+   * `app.close()` (also the one run by `enableShutdownHooks()` on SIGTERM) awaits the HTTP
+   * adapter's `beforeClose()` before ANY shutdown hook: waiting for the drain there keeps every
+   * other module (database pools, queue workers) open while the load balancer still routes
+   * requests here. Waiting in our own `onModuleDestroy` is too late: Nest calls it after the
+   * `onModuleDestroy` of other modules (a global module comes last), and after `beforeClose`
+   * has already switched on `return503OnClosing`.
+   */
+  private holdCloseUntilDrained(): void {
+    const adapter = this.adapterHost?.httpAdapter as { beforeClose?: () => unknown } | undefined;
+    if (!adapter || this.restoreBeforeClose) return;
+    const original = adapter.beforeClose;
+    const own = Object.prototype.hasOwnProperty.call(adapter, 'beforeClose');
+    adapter.beforeClose = async () => {
+      await this.finishDraining();
+      return original?.call(adapter);
+    };
+    this.restoreBeforeClose = () => {
+      if (own) adapter.beforeClose = original;
+      else delete adapter.beforeClose;
+    };
+  }
+
+  /** Shutdown has begun: readiness answers 503 from now on; waits for a drain already under way. */
+  private async finishDraining(): Promise<void> {
+    this.drainingSince ??= Date.now();
+    if (this.drainWait) await this.drainWait;
   }
 
   /** Logs once per status change of a check, never once per probe, and tells `onStatusChange`. */

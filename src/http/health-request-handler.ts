@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthService, type LayerReport } from '../engine/health.service.js';
-import { MaintenanceService, InvalidMaintenanceRequestError } from '../maintenance/maintenance.service.js';
+import { InvalidMaintenanceRequestError, MaintenanceService, MaintenanceStoreUnavailableError } from '../maintenance/maintenance.service.js';
 import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../module/tokens.js';
 import { isAuthorized } from './admin-auth.js';
@@ -37,33 +37,45 @@ export class HealthRequestHandler {
     return this.error(404, 'Not Found', `no check named ${JSON.stringify(name.slice(0, 100))}; known checks: ${known.join(', ') || 'none'}`, request);
   }
 
+  /** `GET /maintenance`: the state this instance acts on, both switches, and the store's last sync. */
   maintenanceStatus(request: HealthRequest): HealthHttpResponse {
-    return renderJson(200, { maintenance: this.maintenance.status() }, this.context(request));
+    const store = this.maintenance.storeStatus();
+    const payload = {
+      maintenance: this.maintenance.status(),
+      ...this.maintenance.layersStatus(),
+      ...(store ? { store: { reachable: store.reachable, ...(store.lastSyncAt ? { lastSyncAt: store.lastSyncAt } : {}) } } : {}),
+    };
+    return renderJson(200, payload, this.context(request));
   }
 
+  /** `PUT /maintenance` with `{ reason, until? | durationSeconds?, scope?, readOnly? }`. */
   async enableMaintenance(body: unknown, request: HealthRequest): Promise<HealthHttpResponse> {
-    const denied = this.denyAdmin(request);
-    if (denied) return denied;
-    try {
-      const state = await this.maintenance.enable(body as never);
-      return renderJson(200, { maintenance: state }, this.context(request));
-    } catch (error) {
-      if (error instanceof InvalidMaintenanceRequestError) {
-        return this.error(400, 'Bad Request', error.message, request, { problems: error.problems });
-      }
-      throw error;
-    }
+    return this.changeMaintenance(request, () => this.maintenance.enable(body as never));
   }
 
-  async disableMaintenance(request: HealthRequest): Promise<HealthHttpResponse> {
-    const denied = this.denyAdmin(request);
-    if (denied) return denied;
-    return renderJson(200, { maintenance: await this.maintenance.disable() }, this.context(request));
+  /** `DELETE /maintenance?scope=instance|fleet` (both without `scope`). */
+  async disableMaintenance(request: HealthRequest, query: { scope?: unknown } = {}): Promise<HealthHttpResponse> {
+    return this.changeMaintenance(request, () => this.maintenance.disable(query.scope === undefined ? {} : { scope: query.scope as never }));
   }
 
   /** A JSON error with a reason, in the shape of Nest's own HTTP errors. */
   error(statusCode: number, error: string, message: string, request: HealthRequest, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): HealthHttpResponse {
     return renderJson(statusCode, { statusCode, error, message, ...extra }, this.context(request), headers);
+  }
+
+  private async changeMaintenance(request: HealthRequest, change: () => Promise<unknown>): Promise<HealthHttpResponse> {
+    const denied = this.denyAdmin(request);
+    if (denied) return denied;
+    try {
+      await change();
+      return this.maintenanceStatus(request);
+    } catch (error) {
+      if (error instanceof InvalidMaintenanceRequestError) {
+        return this.error(400, 'Bad Request', error.message, request, { problems: error.problems });
+      }
+      if (error instanceof MaintenanceStoreUnavailableError) return this.error(503, 'Service Unavailable', error.message, request);
+      throw error;
+    }
   }
 
   private denyAdmin(request: HealthRequest): HealthHttpResponse | undefined {

@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, Headers, Param, Put, Res, Type } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, Param, Put, Query, Res, Type } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
+import { AllowInMaintenance } from '../maintenance/allow-in-maintenance.decorator.js';
 import type { HealthHttpResponse } from './health-response.js';
 import { HealthRequestHandler } from './health-request-handler.js';
 
@@ -8,6 +9,8 @@ import { HealthRequestHandler } from './health-request-handler.js';
  * controller paths from decorators, and the path is a module option.
  */
 export function createHealthController(path: string): Type<unknown> {
+  // The health endpoints (including PUT/DELETE maintenance) must work during read-only maintenance.
+  @AllowInMaintenance()
   @Controller(path)
   class HealthController {
     constructor(
@@ -51,8 +54,8 @@ export function createHealthController(path: string): Type<unknown> {
     }
 
     @Delete('maintenance')
-    async disableMaintenance(@Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
-      this.write(res, await this.handler.disableMaintenance({ authorization }));
+    async disableMaintenance(@Query('scope') scope: unknown, @Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
+      this.write(res, await this.handler.disableMaintenance({ authorization }, { scope }));
     }
 
     private write(res: unknown, response: HealthHttpResponse): void {

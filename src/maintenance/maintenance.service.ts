@@ -1,113 +1,310 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
-import { InvalidOptionsError, Problems, show } from '../module/validation.js';
-import { OFF, type EnableMaintenance, type MaintenanceState } from './maintenance-state.js';
+import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { defineCheck, pass, warn, type HealthCheck } from '../engine/check.js';
+import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
+import { DEEP_HEALTH_OPTIONS } from '../module/tokens.js';
+import { describeError } from '../redact/redact.js';
+import type { ResolvedMaintenanceOptions } from './maintenance-options.js';
+import { MAINTENANCE_STORE_CHECK } from './maintenance-store.js';
+import { parseDisableRequest, parseEnableRequest, parseStoredState } from './maintenance-request.js';
+import { OFF, type DisableMaintenance, type EnableMaintenance, type MaintenanceScope, type MaintenanceState } from './maintenance-state.js';
+import {
+  LOG_OFF,
+  LOG_ON,
+  LOG_STORE_BACK,
+  LOG_STORE_DOWN,
+  STORE_INVALID_STATE,
+  STORE_KEEPING_STATE,
+  STORE_TIMEOUT,
+  STORE_UNAVAILABLE,
+} from './messages.js';
 
-export const MAX_REASON_LENGTH = 200;
-const MAX_DURATION_SECONDS = 30 * 86_400;
-const BODY_FIELDS = ['reason', 'until', 'durationSeconds', 'scope'];
+export { InvalidMaintenanceRequestError, MAX_REASON_LENGTH } from './maintenance-request.js';
+export { MAINTENANCE_STORE_CHECK };
 
-/**
- * Validates an `enable` request (from code or from the PUT body) and returns the state it asks for.
- * Throws `InvalidOptionsError` listing every problem.
- */
-export function parseEnableRequest(input: unknown, now = Date.now(), readOnly = false): MaintenanceState {
-  const problems = new Problems();
-  if (!problems.object('', input, BODY_FIELDS)) {
-    if (input === undefined) problems.add('body', 'must be an object like {"reason": "..."}');
-    problems.throwIfAny('maintenance request');
-  }
-  const body = input as Record<string, unknown>;
-  if (typeof body.reason !== 'string' || body.reason.trim() === '') {
-    problems.add('reason', `is required: a non-empty string, got ${show(body.reason)}`);
-  } else if (body.reason.length > MAX_REASON_LENGTH) {
-    problems.add('reason', `must be at most ${MAX_REASON_LENGTH} characters, got ${body.reason.length}`);
-  }
-  problems.oneOf('scope', body.scope, ['instance', 'fleet']);
-  problems.number('durationSeconds', body.durationSeconds, { min: 1, max: MAX_DURATION_SECONDS });
-  let until: number | undefined;
-  if (body.until !== undefined) {
-    until = body.until instanceof Date ? body.until.getTime() : typeof body.until === 'string' ? Date.parse(body.until) : NaN;
-    if (Number.isNaN(until)) problems.add('until', `must be an ISO 8601 date-time, got ${show(body.until)}`);
-    else if (until <= now) problems.add('until', `must be in the future, got ${new Date(until).toISOString()}`);
-    else if (until - now > MAX_DURATION_SECONDS * 1000) problems.add('until', `must be within ${MAX_DURATION_SECONDS / 86_400} days`);
-    if (body.durationSeconds !== undefined) problems.add('until', 'give either until or durationSeconds, not both');
-  }
-  problems.throwIfAny('maintenance request');
-  if (typeof body.durationSeconds === 'number') until = now + body.durationSeconds * 1000;
-  return {
-    enabled: true,
-    scope: (body.scope as MaintenanceState['scope']) ?? 'instance',
-    reason: (body.reason as string).trim(),
-    since: new Date(now).toISOString(),
-    ...(until !== undefined ? { until: new Date(until).toISOString() } : {}),
-    readOnly,
-  };
+/** The fleet store could not be read or written in time; the change was not made. */
+export class MaintenanceStoreUnavailableError extends Error {
+  override readonly name = 'MaintenanceStoreUnavailableError';
 }
 
-export { InvalidOptionsError as InvalidMaintenanceRequestError };
+/** How the last exchange with the fleet store went. */
+export interface MaintenanceStoreSync {
+  reachable: boolean;
+  /** Last successful read or write (ISO 8601). */
+  lastSyncAt?: string;
+  /** Round trip of the last successful call, in ms. */
+  latencyMs?: number;
+  /** Why the last call failed (secret-free, one line). */
+  error?: string;
+}
+
+type Layer = 'instance' | 'fleet';
 
 /**
- * Takes this instance out of rotation for planned work: readiness answers 503 with
- * `Retry-After` while liveness stays 200, and (in read-only mode) unsafe requests are refused.
+ * Takes this instance, or the whole fleet, out of rotation for planned work: readiness answers
+ * 503 with `Retry-After` while liveness stays 200, and in read-only mode unsafe requests to the
+ * app's own routes are refused. Two switches: this instance's, and the fleet's (kept in
+ * `maintenance.store`); the instance is in maintenance when either is on.
+ *
+ * @example
+ * constructor(private readonly maintenance: MaintenanceService) {}
+ * await this.maintenance.enable({ reason: 'reindexing embeddings', durationSeconds: 900, scope: 'fleet' });
+ * this.maintenance.status(); // { enabled: true, scope: 'fleet', reason: 'reindexing embeddings', ... }
+ * await this.maintenance.disable();
  */
 @Injectable()
-export class MaintenanceService implements OnModuleDestroy {
+export class MaintenanceService implements OnModuleInit, OnModuleDestroy {
+  /** The `maintenance:store` check when a store is configured (the deep layer runs it). */
+  readonly storeCheck?: HealthCheck;
   private readonly logger = new Logger('DeepHealth');
-  private state: MaintenanceState = OFF;
-  private expiry?: NodeJS.Timeout;
-  private readOnly = false;
+  private readonly options: ResolvedMaintenanceOptions;
+  private readonly layers: Record<Layer, MaintenanceState> = { instance: OFF, fleet: OFF };
+  private readonly expiry: Partial<Record<Layer, NodeJS.Timeout>> = {};
+  private readonly listeners = new Set<(state: MaintenanceState) => void>();
+  private sync?: MaintenanceStoreSync;
+  // Orders store answers: an answer to an older call never overwrites a newer one.
+  private sequence = 0;
+  private appliedSequence = 0;
+  private pollTimer?: NodeJS.Timeout;
+  private unsubscribe?: () => Promise<void> | void;
+  private closed = false;
 
-  /** @internal Called by the module with the resolved options. */
-  configure({ readOnly }: { readOnly: boolean }): void {
-    this.readOnly = readOnly;
+  constructor(@Inject(DEEP_HEALTH_OPTIONS) healthOptions: ResolvedHealthOptions) {
+    this.options = healthOptions.maintenance;
+    const { initial } = this.options;
+    if (initial) {
+      this.layers.instance = { enabled: true, scope: 'instance', reason: initial.reason, since: new Date().toISOString(), readOnly: initial.readOnly };
+    }
+    if (this.options.store) {
+      this.storeCheck = defineCheck({
+        name: MAINTENANCE_STORE_CHECK,
+        critical: false,
+        componentType: 'datastore',
+        // Reports the sync loop (pub/sub + polling), which already bounds every store call.
+        cacheTtlMs: 0,
+        run: () => this.storeOutcome(),
+      });
+    }
   }
 
-  /** The current state; expired maintenance reads as off. */
+  async onModuleInit(): Promise<void> {
+    if (this.layers.instance.enabled) this.logChange('instance', this.layers.instance, 'at boot');
+    const store = this.options.store;
+    if (!store) return;
+    // The fleet state must be known before the first request: a restarted replica stays in maintenance.
+    await this.refresh();
+    try {
+      this.unsubscribe = await this.bounded(() => store.subscribe(() => void this.refresh()));
+    } catch (error) {
+      this.logger.warn(LOG_STORE_DOWN(describeError(error)));
+    }
+    this.pollTimer = setInterval(() => void this.refresh(), this.options.pollIntervalMs);
+    this.pollTimer.unref();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.pollTimer);
+    for (const layer of ['instance', 'fleet'] as const) clearTimeout(this.expiry[layer]);
+    const store = this.options.store;
+    if (!store) return;
+    try {
+      await this.unsubscribe?.();
+      await store.close();
+    } catch (error) {
+      this.logger.warn(LOG_STORE_DOWN(describeError(error)));
+    }
+  }
+
+  /**
+   * The state this instance acts on: on when its own switch or the fleet's is on (with both on,
+   * the fleet's reason leads, read-only applies if either asks, and it ends when both have ended).
+   * Expired maintenance reads as off.
+   */
   status(): MaintenanceState {
-    if (this.state.enabled && this.state.until && Date.parse(this.state.until) <= Date.now()) this.apply(OFF, 'expired');
-    return this.state;
+    return combine(this.current('instance'), this.current('fleet'));
+  }
+
+  /** Both switches, for `GET /health/maintenance`. */
+  layersStatus(): { instance: MaintenanceState; fleet?: MaintenanceState } {
+    return { instance: this.current('instance'), ...(this.options.store ? { fleet: this.current('fleet') } : {}) };
+  }
+
+  /** How the last exchange with the fleet store went, or `undefined` without a store. */
+  storeStatus(): MaintenanceStoreSync | undefined {
+    return this.sync && { ...this.sync };
   }
 
   get enabled(): boolean {
     return this.status().enabled;
   }
 
-  /** Seconds until maintenance ends, for `Retry-After`. */
-  retryAfterSeconds(fallbackSeconds: number): number {
+  /** Seconds until maintenance ends, for `Retry-After`; `maintenance.retryAfterSeconds` when it has no end. */
+  retryAfterSeconds(): number {
     const until = this.status().until;
-    if (!until) return fallbackSeconds;
+    if (!until) return this.options.retryAfterSeconds;
     return Math.max(1, Math.ceil((Date.parse(until) - Date.now()) / 1000));
   }
 
-  /** Enters maintenance. Throws `InvalidMaintenanceRequestError` for a bad request. */
+  /** Calls `listener` with the new state whenever maintenance turns on, off or changes. Returns the unsubscribe function. */
+  onChange(listener: (state: MaintenanceState) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Enters maintenance. `scope: 'fleet'` writes to the store, and every replica applies it.
+   * Throws `InvalidMaintenanceRequestError` for a bad request, `MaintenanceStoreUnavailableError`
+   * when the store cannot be written (nothing changes then).
+   */
   async enable(request: EnableMaintenance): Promise<MaintenanceState> {
-    const next = parseEnableRequest(request, Date.now(), this.readOnly);
-    this.apply(next, 'enabled');
-    return this.state;
+    const next = parseEnableRequest(request, {
+      now: Date.now(),
+      defaultReadOnly: this.options.readOnly,
+      fleetAvailable: this.options.store !== undefined,
+    });
+    if (next.scope === 'fleet') await this.writeFleet(next);
+    else this.set('instance', next, 'enabled');
+    return this.status();
   }
 
-  /** Leaves maintenance. */
-  async disable(): Promise<MaintenanceState> {
-    this.apply(OFF, 'disabled');
-    return this.state;
+  /**
+   * Leaves maintenance: this instance's switch, the fleet's, or (without `scope`) both.
+   * Throws `MaintenanceStoreUnavailableError` when the fleet state cannot be cleared.
+   */
+  async disable(request: DisableMaintenance = {}): Promise<MaintenanceState> {
+    const { scope } = parseDisableRequest(request, this.options.store !== undefined);
+    if (scope !== 'fleet') this.set('instance', OFF, 'disabled');
+    if (scope !== 'instance' && this.options.store) await this.writeFleet(undefined);
+    return this.status();
   }
 
-  onModuleDestroy(): void {
-    clearTimeout(this.expiry);
-  }
-
-  private apply(next: MaintenanceState, why: string): void {
-    clearTimeout(this.expiry);
-    const was = this.state.enabled;
-    this.state = next;
-    if (next.enabled && next.until) {
-      const ms = Date.parse(next.until) - Date.now();
-      // setTimeout caps at ~24.8 days; status() also checks expiry on every read.
-      this.expiry = setTimeout(() => this.status(), Math.min(ms, 2 ** 31 - 1));
-      this.expiry.unref();
+  /** Reads the fleet state now (pub/sub and polling call this). Never throws: failures are recorded. */
+  async refresh(): Promise<void> {
+    const store = this.options.store;
+    if (!store || this.closed) return;
+    const sequence = ++this.sequence;
+    const started = performance.now();
+    try {
+      const raw = await this.bounded((signal) => store.read({ signal }));
+      const parsed = parseStoredState(raw);
+      if ('problem' in parsed) throw new Error(STORE_INVALID_STATE(parsed.problem));
+      this.recordSuccess(started);
+      if (sequence > this.appliedSequence) {
+        this.appliedSequence = sequence;
+        // The key outlives `until` by a grace period; an ended maintenance must not come back on.
+        const state = parsed.state && !hasEnded(parsed.state) ? parsed.state : OFF;
+        this.set('fleet', state, 'changed by another replica');
+      }
+    } catch (error) {
+      this.recordFailure(error);
     }
-    if (was !== next.enabled || why === 'enabled') {
-      this.logger.log(next.enabled ? `maintenance on (${next.scope}): ${next.reason}${next.until ? ` until ${next.until}` : ''}` : `maintenance off (${why})`);
+  }
+
+  private async writeFleet(state: MaintenanceState | undefined): Promise<void> {
+    const store = this.options.store!;
+    const sequence = ++this.sequence;
+    const started = performance.now();
+    try {
+      await this.bounded((signal) => store.write(state, { signal }));
+    } catch (error) {
+      this.recordFailure(error);
+      throw new MaintenanceStoreUnavailableError(STORE_UNAVAILABLE(state ? 'entering fleet maintenance' : 'leaving fleet maintenance', describeError(error)));
+    }
+    this.recordSuccess(started);
+    if (sequence > this.appliedSequence) {
+      this.appliedSequence = sequence;
+      this.set('fleet', state ?? OFF, state ? 'enabled' : 'disabled');
     }
   }
+
+  /** Runs one store call under `storeTimeoutMs`, aborting it when the time is up. */
+  private async bounded<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const { storeTimeoutMs } = this.options;
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new Error(STORE_TIMEOUT(storeTimeoutMs));
+        controller.abort(error);
+        reject(error);
+      }, storeTimeoutMs);
+    });
+    try {
+      return await Promise.race([call(controller.signal), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private recordSuccess(started: number): void {
+    if (this.sync && !this.sync.reachable) this.logger.log(LOG_STORE_BACK);
+    this.sync = { reachable: true, lastSyncAt: new Date().toISOString(), latencyMs: Math.round((performance.now() - started) * 10) / 10 };
+  }
+
+  private recordFailure(error: unknown): void {
+    const text = describeError(error);
+    if (!this.sync || this.sync.reachable) this.logger.warn(LOG_STORE_DOWN(text));
+    this.sync = { reachable: false, ...(this.sync?.lastSyncAt ? { lastSyncAt: this.sync.lastSyncAt } : {}), error: text };
+  }
+
+  private storeOutcome() {
+    const sync = this.sync;
+    const fleetOn = this.current('fleet').enabled;
+    const details = { fleetMaintenance: fleetOn ? 'on' : 'off', ...(sync?.lastSyncAt ? { lastSyncAt: sync.lastSyncAt } : {}) };
+    if (!sync || !sync.reachable) return warn(STORE_KEEPING_STATE(sync?.error ?? 'not read yet', fleetOn), { details });
+    return pass({ observedValue: sync.latencyMs, observedUnit: 'ms', details });
+  }
+
+  /** A layer's state, turning it off first when its end has passed. */
+  private current(layer: Layer): MaintenanceState {
+    const state = this.layers[layer];
+    if (hasEnded(state)) this.set(layer, OFF, 'expired');
+    return this.layers[layer];
+  }
+
+  private set(layer: Layer, next: MaintenanceState, why: string): void {
+    const before = this.layers[layer];
+    if (sameState(before, next)) return;
+    const effectiveBefore = this.closed ? undefined : combine(this.layers.instance, this.layers.fleet);
+    clearTimeout(this.expiry[layer]);
+    this.layers[layer] = next;
+    if (next.enabled && next.until && !this.closed) {
+      // setTimeout caps at ~24.8 days; status() also checks the end on every read.
+      const timer = setTimeout(() => this.current(layer), Math.min(Date.parse(next.until) - Date.now(), 2 ** 31 - 1));
+      timer.unref();
+      this.expiry[layer] = timer;
+    }
+    if (next.enabled || before.enabled) this.logChange(layer, next, why);
+    const effective = combine(this.layers.instance, this.layers.fleet);
+    if (!effectiveBefore || !sameState(effectiveBefore, effective)) {
+      for (const listener of [...this.listeners]) {
+        try {
+          listener(effective);
+        } catch {
+          // A faulty listener must not break maintenance switching.
+        }
+      }
+    }
+  }
+
+  private logChange(scope: MaintenanceScope, state: MaintenanceState, why: string): void {
+    this.logger.log(state.enabled ? LOG_ON(scope, state.reason ?? '', state.until, state.readOnly === true) : LOG_OFF(scope, why));
+  }
+}
+
+function hasEnded(state: MaintenanceState): boolean {
+  return state.enabled && state.until !== undefined && Date.parse(state.until) <= Date.now();
+}
+
+/** Both switches as one state: the fleet's reason leads, read-only if either asks, it ends when both have ended. */
+function combine(instance: MaintenanceState, fleet: MaintenanceState): MaintenanceState {
+  if (!fleet.enabled) return instance;
+  if (!instance.enabled) return fleet;
+  const until = instance.until && fleet.until ? (Date.parse(instance.until) > Date.parse(fleet.until) ? instance.until : fleet.until) : undefined;
+  const { until: _fleetUntil, ...rest } = fleet;
+  return { ...rest, ...(until ? { until } : {}), readOnly: Boolean(instance.readOnly || fleet.readOnly) };
+}
+
+function sameState(a: MaintenanceState, b: MaintenanceState): boolean {
+  return a.enabled === b.enabled && a.reason === b.reason && a.until === b.until && a.readOnly === b.readOnly && a.since === b.since && a.scope === b.scope;
 }

@@ -1,5 +1,7 @@
 import type { HealthCheck } from '../engine/check.js';
 import type { HealthStatus } from '../engine/health-status.js';
+import type { MaintenanceOptions, ResolvedMaintenanceOptions } from '../maintenance/maintenance-options.js';
+import type { ResolvedSharedResults, SharedResultsOptions } from '../maintenance/shared-results-options.js';
 
 /** Who may see failure outputs and details in responses. */
 export type DetailsPolicy = 'always' | 'when-authorized' | 'never';
@@ -73,6 +75,10 @@ export interface DeepHealthModuleOptions {
   format?: ResponseFormat;
   /** Called once per status transition of a check (never once per probe). */
   onStatusChange?: (event: StatusChangeEvent) => void;
+  /** Maintenance mode: initial state, read-only mode, fleet store. See `MaintenanceOptions`. */
+  maintenance?: MaintenanceOptions;
+  /** Share the results of chosen expensive checks between replicas (one call per TTL for the fleet). */
+  sharedResults?: SharedResultsOptions;
 }
 
 /** Options known before the async factory runs (they shape the routes). */
@@ -95,4 +101,6 @@ export interface ResolvedHealthOptions {
   shutdown: { drainDelayMs: number };
   format: ResponseFormat;
   onStatusChange?: (event: StatusChangeEvent) => void;
+  maintenance: ResolvedMaintenanceOptions;
+  sharedResults?: ResolvedSharedResults;
 }

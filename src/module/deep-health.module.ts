@@ -1,7 +1,9 @@
 import { ConfigurableModuleBuilder, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { HealthService } from '../engine/health.service.js';
 import { createHealthController } from '../http/health.controller.js';
 import { HealthRequestHandler } from '../http/health-request-handler.js';
+import { MaintenanceGuard } from '../maintenance/maintenance.guard.js';
 import { MaintenanceService } from '../maintenance/maintenance.service.js';
 import type { DeepHealthModuleExtras, DeepHealthModuleOptions } from './deep-health-options.js';
 import { DEFAULT_PATH, resolveOptions } from './resolve-options.js';
@@ -21,11 +23,13 @@ const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
         useFactory: (raw: DeepHealthModuleOptions) => resolveOptions({ ...raw, path: extras.path }),
         inject: [RAW_OPTIONS],
       };
+      // Read-only maintenance for the app's own routes; a no-op unless maintenance is on with readOnly.
+      const maintenanceGuard: Provider = { provide: APP_GUARD, useClass: MaintenanceGuard };
       return {
         ...definition,
         global: true,
         controllers: [createHealthController(path)],
-        providers: [...(definition.providers ?? []), resolved, MaintenanceService, HealthService, HealthRequestHandler],
+        providers: [...(definition.providers ?? []), resolved, MaintenanceService, HealthService, HealthRequestHandler, maintenanceGuard],
         exports: [DEEP_HEALTH_OPTIONS, MaintenanceService, HealthService],
       };
     })

@@ -1,4 +1,8 @@
 import { isHealthCheck } from '../engine/check.js';
+import { resolveMaintenanceOptions } from '../maintenance/maintenance-options.js';
+import { MAINTENANCE_STORE_CHECK } from '../maintenance/maintenance-store.js';
+import { STORE_CHECK_NAME_TAKEN } from '../maintenance/messages.js';
+import { resolveSharedResultsOptions } from '../maintenance/shared-results-options.js';
 import type { DeepHealthModuleOptions, ResolvedHealthOptions } from './deep-health-options.js';
 import { resolveServiceInfo } from './service-info.js';
 import { Problems, show } from './validation.js';
@@ -8,7 +12,7 @@ export const DEFAULT_TIMEOUT_MS = 800;
 export const DEFAULT_CACHE_TTL_MS = 5000;
 export const DEFAULT_DEADLINE_MS = 900;
 
-const TOP_LEVEL = ['path', 'checks', 'service', 'defaults', 'details', 'adminToken', 'liveness', 'shutdown', 'format', 'onStatusChange'];
+const TOP_LEVEL = ['path', 'checks', 'service', 'defaults', 'details', 'adminToken', 'liveness', 'shutdown', 'format', 'onStatusChange', 'maintenance', 'sharedResults'];
 const CHECK_NAME = /^[A-Za-z0-9][A-Za-z0-9:._@/-]{0,99}$/;
 const PATH = /^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/;
 const DAY_MS = 86_400_000;
@@ -68,6 +72,11 @@ export function resolveOptions(raw: DeepHealthModuleOptions & { path?: string },
   }
   problems.oneOf('format', options.format, ['ietf', 'terminus']);
   problems.func('onStatusChange', options.onStatusChange);
+  const maintenance = resolveMaintenanceOptions(problems, options.maintenance, env);
+  if (maintenance.store && Array.isArray(options.checks) && options.checks.some((c) => isHealthCheck(c) && c.name === MAINTENANCE_STORE_CHECK)) {
+    problems.add('maintenance.store', STORE_CHECK_NAME_TAKEN(MAINTENANCE_STORE_CHECK));
+  }
+  const sharedResults = resolveSharedResultsOptions(problems, options.sharedResults, options.checks, defaults.cacheTtlMs);
 
   problems.throwIfAny('DeepHealthModule options');
 
@@ -91,6 +100,8 @@ export function resolveOptions(raw: DeepHealthModuleOptions & { path?: string },
     shutdown: { drainDelayMs: (shutdown.drainDelayMs as number | undefined) ?? 0 },
     format: (options.format as ResolvedHealthOptions['format'] | undefined) ?? 'ietf',
     onStatusChange: options.onStatusChange as ResolvedHealthOptions['onStatusChange'],
+    maintenance,
+    ...(sharedResults ? { sharedResults } : {}),
   };
 
   const late = new Problems();

@@ -45,11 +45,12 @@ export function redactDeep<T>(value: T, secrets: readonly string[] = [], depth =
  */
 export function describeError(error: unknown, secrets: readonly string[] = []): string {
   let text: string;
-  if (error instanceof Error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const message = error.message || error.name;
+  // Duck-typed rather than `instanceof Error`: errors from another realm (vm contexts, jest) are errors too.
+  if (isErrorLike(error)) {
+    const code = typeof error.code === 'string' ? error.code : undefined;
+    const message = error.message || error.name || 'error';
     text = code && !message.includes(code) ? `${code}: ${message}` : message;
-    if (error instanceof AggregateError && error.errors.length > 0 && !error.message) {
+    if (!error.message && Array.isArray(error.errors) && error.errors.length > 0) {
       text = error.errors.map((e) => describeError(e)).join('; ');
     }
   } else if (typeof error === 'string') {
@@ -58,4 +59,8 @@ export function describeError(error: unknown, secrets: readonly string[] = []): 
     text = 'unknown error';
   }
   return redactSecrets(text.split('\n')[0]!.slice(0, 500), secrets);
+}
+
+function isErrorLike(value: unknown): value is { message: string; name?: string; code?: unknown; errors?: unknown[] } {
+  return typeof value === 'object' && value !== null && typeof (value as { message?: unknown }).message === 'string';
 }

@@ -1,1 +1,1 @@
-export {};
+export { bullmqCheck, type BullmqCheckOptions } from './bullmq.health.js';

@@ -1,1 +1,1 @@
-export {};
+export { redisCheck, type RedisCheckOptions } from './redis.health.js';

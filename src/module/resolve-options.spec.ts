@@ -1,0 +1,78 @@
+import { defineCheck } from '../engine/check';
+import { resolveOptions } from './resolve-options';
+import { InvalidOptionsError } from './validation';
+
+const check = (name: string) => defineCheck({ name, run: () => 'pass' });
+
+function problemsOf(options: unknown): readonly string[] {
+  try {
+    resolveOptions(options as never, {});
+  } catch (error) {
+    if (error instanceof InvalidOptionsError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected resolveOptions to throw');
+}
+
+describe('resolveOptions', () => {
+  it('fills defaults that fit a Kubernetes probe with a 1 s timeout', () => {
+    const resolved = resolveOptions({}, {});
+    expect(resolved).toMatchObject({
+      path: 'health',
+      checks: [],
+      defaults: { timeoutMs: 800, cacheTtlMs: 5000, deadlineMs: 900 },
+      details: 'when-authorized',
+      format: 'ietf',
+      shutdown: { drainDelayMs: 0 },
+    });
+    expect(resolved.defaults.deadlineMs).toBeLessThan(1000);
+  });
+
+  it('reports every problem at once as "path: message"', () => {
+    const problems = problemsOf({
+      path: 'bad path!',
+      checks: [check('db'), check('db'), { name: 'fake' }],
+      defaults: { timeoutMs: -1, cacheTtlMs: 'soon' },
+      details: 'sometimes',
+      adminToken: 'short',
+      format: 'xml',
+      shutdown: { drainDelayMs: 1.5 },
+      liveness: { heap: { warnRatio: 2 } },
+      defualts: {},
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^path: must be a URL path/),
+        expect.stringMatching(/^checks\[1\]\.name: duplicate check name "db" \(also checks\[0\]\)/),
+        expect.stringMatching(/^checks\[2\]: must be a check made by defineCheck\(\)/),
+        'defaults.timeoutMs: must be between 1 and 600000, got -1',
+        'defaults.cacheTtlMs: must be an integer, got "soon"',
+        expect.stringMatching(/^details: must be one of "always", "when-authorized", "never", got "sometimes"/),
+        'adminToken: must be a string of at least 16 characters (got 5 characters)',
+        expect.stringMatching(/^format: must be one of/),
+        'shutdown.drainDelayMs: must be an integer, got 1.5',
+        'liveness.heap.warnRatio: must be between 0.01 and 1, got 2',
+        expect.stringMatching(/^defualts: unknown option/),
+      ]),
+    );
+    expect(problems).toHaveLength(11);
+  });
+
+  it('never echoes the admin token in an error', () => {
+    const problems = problemsOf({ adminToken: 'tiny-secret' });
+    expect(problems.join('\n')).not.toContain('tiny-secret');
+  });
+
+  it('takes version fields from options, then the environment', () => {
+    expect(resolveOptions({ service: { version: '1.0.0' } }, { APP_VERSION: '9.9.9' }).service.version).toBe('1.0.0');
+    const fromEnv = resolveOptions({}, { APP_VERSION: '9.9.9', GIT_SHA: 'abc123' }).service;
+    expect(fromEnv).toMatchObject({ version: '9.9.9', releaseId: 'abc123' });
+    expect(resolveOptions({}, { RELEASE_ID: 'r1', GIT_SHA: 'abc' }).service.releaseId).toBe('r1');
+  });
+
+  it('rejects warn thresholds above fail thresholds', () => {
+    expect(problemsOf({ liveness: { eventLoopDelay: { warnMs: 500, failMs: 100 } } })).toEqual([
+      'liveness.eventLoopDelay: warnMs (500) must not exceed failMs (100)',
+    ]);
+  });
+});

@@ -1,0 +1,43 @@
+import { describeError, redactDeep, redactSecrets } from './redact';
+
+describe('redactSecrets', () => {
+  it.each([
+    ['postgres://app:s3cr3t@db:5432/app', 'postgres://app:***@db:5432/app'],
+    ['amqp://guest:guest@127.0.0.1:5672', 'amqp://guest:***@127.0.0.1:5672'],
+    ['redis://:pa55word@cache:6379/0', 'redis://:***@cache:6379/0'],
+    ['GET https://x.test/v1/models?key=AIzaSyA1234567890abcdefghijk', 'GET https://x.test/v1/models?key=***'],
+    ['Authorization: Bearer abcdefghijklmnop', 'Authorization: Bearer ***'],
+    ['Incorrect API key provided: sk-proj-abcdefghijklmnop', 'Incorrect API key provided: ***'],
+    ['{"api_key":"zzzzzzzzzz"}', '{"api_key":"***"}'],
+  ])('masks %s', (input, expected) => {
+    expect(redactSecrets(input)).toBe(expected);
+  });
+
+  it('masks registered secrets wherever they appear, also URL-encoded', () => {
+    expect(redactSecrets('echo: my key/is+odd and my%20key%2Fis%2Bodd', ['my key/is+odd'])).toBe('echo: *** and ***');
+  });
+
+  it('leaves ordinary text alone', () => {
+    expect(redactSecrets('2 pending: AddIndex1712100000000')).toBe('2 pending: AddIndex1712100000000');
+  });
+
+  it('redacts every string of a nested value', () => {
+    expect(redactDeep({ a: ['sk-ant-abcdefghijkl'], n: 3 })).toEqual({ a: ['***'], n: 3 });
+  });
+});
+
+describe('describeError', () => {
+  it('keeps the code and first line of an error, redacted', () => {
+    const error = Object.assign(new Error('connect failed to redis://:pw123456@h:1\nstack...'), { code: 'ECONNREFUSED' });
+    expect(describeError(error)).toBe('ECONNREFUSED: connect failed to redis://:***@h:1');
+  });
+
+  it('describes errors from another realm (duck-typed)', () => {
+    expect(describeError({ message: 'socket hang up', code: 'ECONNRESET' })).toBe('ECONNRESET: socket hang up');
+  });
+
+  it('describes an AggregateError without a message by its parts', () => {
+    const error = new AggregateError([new Error('a'), new Error('b')], '');
+    expect(describeError(error)).toBe('a; b');
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * A tiny Nest app with DeepHealthModule, run as a child process by the fleet and drain tests.
+ * Plain JavaScript on the built library (`dist/`, made by `npm run build` before jest runs), so
+ * each replica is a real, separate Node process, as in production.
+ *
+ * Environment:
+ *   ADAPTER          express | fastify (default express)
+ *   ADMIN_TOKEN      enables the maintenance endpoints
+ *   REDIS_URL        with MAINTENANCE_KEY: fleet maintenance through Redis
+ *   MAINTENANCE_KEY  key of the fleet state
+ *   DRAIN_DELAY_MS   shutdown.drainDelayMs
+ *
+ * Prints one JSON line per event on stdout: {"event":"listening","port":...}, {"event":"db-closed","at":...}.
+ * Routes: GET /orders, POST /orders, GET /orders/slow?ms=&db= (waits, then fails with 500 if the
+ * "database" was already closed by its onModuleDestroy, unless db=skip).
+ */
+'use strict';
+require('reflect-metadata');
+const path = require('node:path');
+const { Controller, Get, Inject, Injectable, Module, Post, Query } = require('@nestjs/common');
+const { NestFactory } = require('@nestjs/core');
+
+const dist = path.resolve(__dirname, '../../dist');
+const { DeepHealthModule } = require(path.join(dist, 'index.js'));
+
+const emit = (event, extra = {}) => process.stdout.write(`${JSON.stringify({ event, at: Date.now(), ...extra })}\n`);
+
+/** Stands in for a database pool that a user's provider closes in onModuleDestroy (as with Prisma's $disconnect()). */
+class Database {
+  constructor() {
+    this.closed = false;
+  }
+  onModuleDestroy() {
+    this.closed = true;
+    emit('db-closed');
+  }
+}
+Reflect.decorate([Injectable()], Database);
+
+class OrdersController {
+  constructor(db) {
+    this.db = db;
+  }
+  list() {
+    return [{ id: 1 }];
+  }
+  create() {
+    return { id: 2 };
+  }
+  async slow(ms, db) {
+    await new Promise((resolve) => setTimeout(resolve, Number(ms) || 100));
+    if (db !== 'skip' && this.db.closed) throw new Error('database pool is closed');
+    return { ok: true };
+  }
+}
+Reflect.decorate([Controller('orders')], OrdersController);
+Inject(Database)(OrdersController, undefined, 0);
+const describe = (name) => Object.getOwnPropertyDescriptor(OrdersController.prototype, name);
+Reflect.decorate([Get()], OrdersController.prototype, 'list', describe('list'));
+Reflect.decorate([Post()], OrdersController.prototype, 'create', describe('create'));
+Reflect.decorate([Get('slow')], OrdersController.prototype, 'slow', describe('slow'));
+Query('ms')(OrdersController.prototype, 'slow', 0);
+Query('db')(OrdersController.prototype, 'slow', 1);
+
+async function main() {
+  const env = process.env;
+  let redis;
+  const maintenance = {};
+  if (env.REDIS_URL && env.MAINTENANCE_KEY) {
+    const Redis = require('ioredis');
+    const { redisMaintenanceStore } = require(path.join(dist, 'maintenance/redis/redis-maintenance.store.js'));
+    redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 });
+    redis.on('error', () => undefined);
+    maintenance.store = redisMaintenanceStore({ client: redis, key: env.MAINTENANCE_KEY });
+  }
+  class AppModule {
+    onApplicationShutdown() {
+      redis?.disconnect();
+    }
+  }
+  Reflect.decorate(
+    [
+      Module({
+        imports: [
+          DeepHealthModule.forRoot({
+            adminToken: env.ADMIN_TOKEN,
+            service: { name: 'fleet-app', version: '1.0.0' },
+            shutdown: { drainDelayMs: Number(env.DRAIN_DELAY_MS ?? 0) },
+            maintenance,
+          }),
+        ],
+        controllers: [OrdersController],
+        providers: [Database],
+      }),
+    ],
+    AppModule,
+  );
+  let adapter;
+  if (env.ADAPTER === 'fastify') {
+    const { FastifyAdapter } = require('@nestjs/platform-fastify');
+    adapter = new FastifyAdapter();
+  } else {
+    const { ExpressAdapter } = require('@nestjs/platform-express');
+    adapter = new ExpressAdapter();
+  }
+  const app = await NestFactory.create(AppModule, adapter, { logger: env.APP_LOGS ? undefined : false });
+  app.enableShutdownHooks();
+  await app.listen(Number(env.PORT ?? 0), '127.0.0.1');
+  emit('listening', { port: app.getHttpServer().address().port });
+}
+
+process.on('exit', (code) => emit('exit', { code }));
+main().catch((error) => {
+  process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
+  process.exit(1);
+});
