@@ -22,3 +22,4 @@ export type { MaintenanceOptions } from './maintenance/maintenance-options.js';
 export type { SharedResultsOptions } from './maintenance/shared-results-options.js';
 export type { SharedResultStore, SharedCheckResult, SharedResultSettings } from './engine/health-engine.js';
 export { redactSecrets, describeError } from './redact/redact.js';
+export { fromTerminus, toTerminus, type TerminusIndicatorFunction, type TerminusIndicatorResult } from './terminus/terminus-adapters.js';
