@@ -1,5 +1,6 @@
-import { HealthEngine, type CheckResult, type HealthCheck, type HealthStatus } from 'nestjs-deep-health';
+import type { HealthCheck, HealthStatus } from 'nestjs-deep-health';
 import { anthropicCheck, azureOpenaiCheck, geminiCheck, ollamaCheck, openaiCheck } from 'nestjs-deep-health/llm';
+import { evaluator, transportFailureTests } from '../../support/check-harness';
 import { FakeServer, refusedUrl } from '../../support/fakes/fake-server';
 import {
   ANTHROPIC_ALIAS,
@@ -35,15 +36,7 @@ afterAll(async () => {
   await fake.close();
 });
 
-async function evaluate(check: HealthCheck, engine = new HealthEngine({ timeoutMs: 2000, cacheTtlMs: 0, deadlineMs: 5000 })): Promise<CheckResult> {
-  try {
-    const { results } = await engine.evaluate([check]);
-    scan.record(results);
-    return results[0]!;
-  } finally {
-    engine.close();
-  }
-}
+const evaluate = evaluator(scan);
 
 const requests = () => fake.requests.map((r) => `${r.method} ${r.path}`);
 type Expectation = [HealthStatus, RegExp | undefined];
@@ -133,22 +126,7 @@ describe.each(PROVIDERS)('$provider check against a loopback fake of its API', (
     expect(result.critical).toBe(false);
   });
 
-  it('fails a slow answer at the timeout, aborting the request and closing its socket', async () => {
-    fake.reset(vendorRoute(spec, 'slow', KEY));
-    const started = Date.now();
-    const result = await evaluate(make(fake.url, { timeoutMs: 300 }));
-    expect(result).toMatchObject({ status: 'fail', output: 'timed out after 300 ms' });
-    expect(Date.now() - started).toBeLessThan(300 + 1000);
-    expect(fake.hung).toHaveLength(1);
-    await expect(fake.hungSocketsClosed(2000)).resolves.toBeUndefined();
-  });
-
-  it('fails when the connection is refused', async () => {
-    const url = await refusedUrl();
-    const result = await evaluate(make(url));
-    expect(result.status).toBe('fail');
-    expect(result.output).toMatch(/unreachable at http:\/\/127\.0\.0\.1:\d+: connection refused \(ECONNREFUSED\)$/);
-  });
+  transportFailureTests({ fake: () => fake, spec, key: KEY, make, evaluate });
 });
 
 describe('OpenAI and compatible servers', () => {

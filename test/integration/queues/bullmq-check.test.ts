@@ -63,6 +63,7 @@ describe('bullmqCheck against the shared Redis and real workers', () => {
 
   it('fails when no worker is connected', async () => {
     const queue = newQueue();
+    await queue.waitUntilReady();
     const result = await evaluate(bullmqCheck({ queue }));
     expect(result.status).toBe('fail');
     expect(result.output).toBe('0 workers connected, at least 1 required');
@@ -173,7 +174,7 @@ describe('bullmqCheck when the queue cannot reach Redis', () => {
     expect(result.status).toBe('fail');
     expect(result.output).toContain("the queue's Redis connection is initializing");
     expect(result.durationMs).toBeLessThan(50);
-    await queue.disconnect();
+    await queue.close();
   });
 
   describe('on its own redis-server behind a fault proxy', () => {

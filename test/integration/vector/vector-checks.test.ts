@@ -1,5 +1,6 @@
-import { HealthEngine, type CheckResult, type HealthCheck, type HealthStatus } from 'nestjs-deep-health';
+import type { HealthCheck, HealthStatus } from 'nestjs-deep-health';
 import { chromaCheck, milvusCheck, pineconeCheck, qdrantCheck, weaviateCheck } from 'nestjs-deep-health/vector';
+import { evaluator, transportFailureTests } from '../../support/check-harness';
 import { FakeServer, refusedUrl } from '../../support/fakes/fake-server';
 import { COLLECTION, DIMENSION, chromaSpec, milvusSpec, pineconeSpec, qdrantSpec, weaviateSpec, WEAVIATE_CLASS } from '../../support/fakes/vector-fakes';
 import { vendorRoute, type Scenario, type VendorSpec } from '../../support/fakes/vendor-route';
@@ -19,16 +20,7 @@ afterAll(async () => {
   await fake.close();
 });
 
-async function evaluate(check: HealthCheck): Promise<CheckResult> {
-  const engine = new HealthEngine({ timeoutMs: 2000, cacheTtlMs: 0, deadlineMs: 5000 });
-  try {
-    const { results } = await engine.evaluate([check]);
-    scan.record(results);
-    return results[0]!;
-  } finally {
-    engine.close();
-  }
-}
+const evaluate = evaluator(scan);
 
 interface Factory {
   (url: string, extra?: { timeoutMs?: number; apiKey?: string }): HealthCheck;
@@ -130,22 +122,7 @@ describe.each(VENDORS)('$vendor check against a loopback fake of its API', ({ sp
     expect(fake.requests.length).toBeGreaterThan(0);
   });
 
-  it('fails a slow answer at the timeout, aborting the request and closing its socket', async () => {
-    fake.reset(vendorRoute(spec, 'slow', KEY));
-    const started = Date.now();
-    const result = await evaluate(make(fake.url, { timeoutMs: 300 }));
-    expect(result).toMatchObject({ status: 'fail', output: 'timed out after 300 ms' });
-    expect(Date.now() - started).toBeLessThan(300 + 1000);
-    expect(fake.hung).toHaveLength(1);
-    await expect(fake.hungSocketsClosed(2000)).resolves.toBeUndefined();
-  });
-
-  it('fails when the connection is refused', async () => {
-    const url = await refusedUrl();
-    const result = await evaluate(make(url));
-    expect(result.status).toBe('fail');
-    expect(result.output).toMatch(new RegExp(`unreachable at ${url.replace(/\./g, '\\.')}: connection refused \\(ECONNREFUSED\\)$`));
-  });
+  transportFailureTests({ fake: () => fake, spec, key: KEY, make, evaluate });
 });
 
 describe('vendor-specific statuses', () => {

@@ -1,0 +1,148 @@
+/**
+ * The published package as users get it: `npm pack`, installed into a throwaway app outside the
+ * repository, booted from CommonJS on Express and from ESM on Fastify, and probed over HTTP.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../..');
+const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const OPTIONAL_PEERS = ['typeorm', 'ioredis', 'bullmq', 'amqplib', 'prom-client', '@nestjs/terminus', 'pg'];
+
+let appDir: string;
+
+beforeAll(() => {
+  appDir = mkdtempSync(join(tmpdir(), 'deep-health-consumer-'));
+  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', appDir], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!;
+  const versionOf = (name: string) => rootPkg.devDependencies[name];
+  writeFileSync(
+    join(appDir, 'package.json'),
+    JSON.stringify({
+      name: 'consumer-app',
+      version: '3.2.1',
+      private: true,
+      dependencies: {
+        'nestjs-deep-health': `file:./${tarball}`,
+        '@nestjs/common': versionOf('@nestjs/common'),
+        '@nestjs/core': versionOf('@nestjs/core'),
+        '@nestjs/platform-express': versionOf('@nestjs/platform-express'),
+        '@nestjs/platform-fastify': versionOf('@nestjs/platform-fastify'),
+        'reflect-metadata': versionOf('reflect-metadata'),
+        rxjs: versionOf('rxjs'),
+      },
+    }),
+  );
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: appDir, stdio: 'pipe' });
+}, 240_000);
+
+afterAll(() => rmSync(appDir, { recursive: true, force: true }));
+
+const CJS_APP = `
+require('reflect-metadata');
+const { Module } = require('@nestjs/common');
+const { NestFactory } = require('@nestjs/core');
+const { DeepHealthModule, defineCheck } = require('nestjs-deep-health');
+class AppModule {}
+Module({ imports: [DeepHealthModule.forRoot({ checks: [defineCheck({ name: 'cjs', run: () => 'pass' })] })] })(AppModule);
+NestFactory.create(AppModule, { logger: false }).then(async (app) => {
+  await app.listen(0, '127.0.0.1');
+  console.log('PORT=' + app.getHttpServer().address().port);
+});
+`;
+
+const ESM_APP = `
+import 'reflect-metadata';
+import { Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { DeepHealthModule, defineCheck } from 'nestjs-deep-health';
+class AppModule {}
+Module({ imports: [DeepHealthModule.forRoot({ path: 'ops', checks: [defineCheck({ name: 'esm', run: () => 'pass' })] })] })(AppModule);
+const app = await NestFactory.create(AppModule, new FastifyAdapter(), { logger: false });
+await app.listen(0, '127.0.0.1');
+console.log('PORT=' + app.getHttpServer().address().port);
+`;
+
+async function boot(file: string, source: string): Promise<{ child: ChildProcess; port: number }> {
+  writeFileSync(join(appDir, file), source);
+  const child = spawn(process.execPath, [file], { cwd: appDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const port = await new Promise<number>((resolvePort, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${file} did not start: ${output}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /PORT=(\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolvePort(Number(match[1]));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}: ${output}`)));
+  });
+  return { child, port };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  await new Promise<void>((done) => {
+    child.once('exit', () => done());
+    child.kill('SIGKILL');
+  });
+}
+
+describe('the packed package in a separate app', () => {
+  it('works from CommonJS on Express', async () => {
+    const { child, port } = await boot('app.cjs', CJS_APP);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      expect(res.status).toBe(200);
+      const body = await res.json();
+      // The version comes from the consumer app's package.json, not from the library's.
+      expect(body).toMatchObject({ status: 'pass', serviceId: 'consumer-app', version: '3.2.1' });
+      expect(Object.keys(body.checks)).toEqual(['cjs']);
+    } finally {
+      await stop(child);
+    }
+  });
+
+  it('works from ESM on Fastify', async () => {
+    const { child, port } = await boot('app.mjs', ESM_APP);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/ops/ready`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/^application\/health\+json/);
+      expect((await res.json()).checks.esm[0].status).toBe('pass');
+    } finally {
+      await stop(child);
+    }
+  });
+
+  it('ships every entry point of SPEC.md, and the root types import no optional peer', () => {
+    const installed = join(appDir, 'node_modules', 'nestjs-deep-health');
+    for (const entry of ['typeorm', 'redis', 'queues', 'vector', 'llm']) {
+      expect(() => require.resolve(`nestjs-deep-health/${entry}`, { paths: [appDir] })).not.toThrow();
+    }
+    // Walk the .d.ts graph from the root entry: no file may import an optional peer.
+    const seen = new Set<string>();
+    const offenders: string[] = [];
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(file, 'utf8');
+      for (const [, spec] of text.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
+        if (spec!.startsWith('.')) visit(resolve(dirname(file), spec!.replace(/\.js$/, '.d.ts')));
+        else if (OPTIONAL_PEERS.some((peer) => spec === peer || spec!.startsWith(`${peer}/`))) offenders.push(`${file}: ${spec}`);
+      }
+    };
+    visit(join(installed, 'dist', 'index.d.ts'));
+    expect(seen.size).toBeGreaterThan(5);
+    expect(offenders).toEqual([]);
+    // No test files or sources in the tarball.
+    const files = readdirSync(join(installed, 'dist'), { recursive: true }) as string[];
+    expect(files.filter((f) => f.includes('.spec.'))).toEqual([]);
+  });
+});
