@@ -1,4 +1,3 @@
-import type { Job, Queue } from 'bullmq';
 import { defineCheck, checkOptions, fail, outcomeFromFindings, type CheckOptions, type Finding, type HealthCheck } from '../../engine/check.js';
 import { describeError } from '../../redact/redact.js';
 import { OptionProblems, notReadyStatus, untilAborted, type ReadyAwareClient } from '../redis/probe-support.js';
@@ -14,13 +13,34 @@ import {
   TOO_FEW_WORKERS,
 } from './messages.js';
 
+/**
+ * The part of a BullMQ `Queue` (5 or 6) that the check reads. Declared here rather than imported,
+ * so `nestjs-deep-health/queues` type-checks in an app that installs amqplib but not bullmq.
+ */
+export interface BullmqQueue {
+  readonly name: string;
+  readonly keys: { readonly failed?: string };
+  getWorkersCount(): Promise<number>;
+  isPaused(): Promise<boolean>;
+  getJobCounts(...types: string[]): Promise<Record<string, number>>;
+  getJobs(types: string[], start?: number, end?: number, asc?: boolean): Promise<readonly (BullmqJob | undefined)[]>;
+  getFailed(start?: number, end?: number): Promise<readonly (BullmqJob | undefined)[]>;
+}
+
+/** The fields of a BullMQ `Job` the check reads. */
+export interface BullmqJob {
+  readonly timestamp: number;
+  readonly delay?: number;
+  readonly finishedOn?: number;
+}
+
 /** Options of {@link bullmqCheck}. */
 export interface BullmqCheckOptions extends CheckOptions {
   /**
    * The BullMQ `Queue` to watch (not a `Worker`). The check queries through the Queue's own Redis
    * client, never through a Worker's blocking connection.
    */
-  queue: Queue;
+  queue: BullmqQueue;
   /** Fewer connected workers than this fails the check. `0` disables the worker check. @default 1 */
   minWorkers?: number;
   /** A paused queue fails instead of warning. @default false */
@@ -84,7 +104,7 @@ export function bullmqCheck(options: BullmqCheckOptions): HealthCheck {
     problems.add(`options: expected an object, got \`${String(options)}\``);
     problems.throwIfAny();
   }
-  const queue = options.queue as (Queue & QueueClientAccess) | undefined;
+  const queue = options.queue as (BullmqQueue & QueueClientAccess) | undefined;
   if (
     typeof queue !== 'object' ||
     queue === null ||
@@ -113,7 +133,7 @@ export function bullmqCheck(options: BullmqCheckOptions): HealthCheck {
     failedWindowMs: options.failedWindowMs ?? BULLMQ_DEFAULTS.failedWindowMs,
     failedWarn: options.failedWarn ?? BULLMQ_DEFAULTS.failedWarn,
   };
-  const watched = options.queue as Queue & QueueClientAccess;
+  const watched = options.queue as BullmqQueue & QueueClientAccess;
 
   return defineCheck({
     name: `bullmq:${watched.name}`,
@@ -191,14 +211,14 @@ function queueClient(queue: QueueClientAccess): Promise<ReadyAwareClient> {
  * Failed jobs sit in a sorted set scored by the time they failed: with ioredis a ZCOUNT over the
  * window is O(log n). Other Redis clients get the newest `limit` failed jobs and count those.
  */
-async function countFailedSince(queue: Queue, client: ReadyAwareClient, since: number, limit: number): Promise<number> {
+async function countFailedSince(queue: BullmqQueue, client: ReadyAwareClient, since: number, limit: number): Promise<number> {
   const counter = client as SortedSetCounter;
   if (typeof counter.zcount === 'function') return counter.zcount(queue.keys.failed!, since, '+inf');
   const newest = await queue.getFailed(0, limit - 1);
-  return newest.filter((job) => (job.finishedOn ?? 0) >= since).length;
+  return newest.filter((job) => (job?.finishedOn ?? 0) >= since).length;
 }
 
-function oldestWaitingAge(jobs: readonly Job[], now: number): number | undefined {
+function oldestWaitingAge(jobs: readonly (BullmqJob | undefined)[], now: number): number | undefined {
   let oldest: number | undefined;
   for (const job of jobs) {
     if (!job || typeof job.timestamp !== 'number') continue;

@@ -1,1 +1,1 @@
-export { bullmqCheck, type BullmqCheckOptions } from './bullmq.health.js';
+export { bullmqCheck, type BullmqCheckOptions, type BullmqQueue, type BullmqJob } from './bullmq.health.js';

@@ -1,7 +1,7 @@
 import type { HealthCheck, HealthStatus } from 'nestjs-deep-health';
 import { anthropicCheck, azureOpenaiCheck, geminiCheck, ollamaCheck, openaiCheck } from 'nestjs-deep-health/llm';
 import { evaluator, transportFailureTests } from '../../support/check-harness';
-import { FakeServer, refusedUrl } from '../../support/fakes/fake-server';
+import { FakeServer } from '../../support/fakes/fake-server';
 import {
   ANTHROPIC_ALIAS,
   ANTHROPIC_MODEL,

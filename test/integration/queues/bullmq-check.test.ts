@@ -225,8 +225,8 @@ describe('bullmqCheck when the queue cannot reach Redis', () => {
   });
 });
 
-describe('bullmqCheck never uses a direct ioredis client the test does not own', () => {
-  it('leaves the shared Redis without the queues it created (cleanup sanity)', async () => {
+describe('test queue cleanup', () => {
+  it('obliterate removes every key a test queue created', async () => {
     const redis = new Redis(connection);
     const queue = newQueue();
     await queue.add('x', {});

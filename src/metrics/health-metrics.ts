@@ -1,0 +1,129 @@
+import { createRequire } from 'node:module';
+import type { CheckResult } from '../engine/health-engine.js';
+import { HEALTH_STATUSES } from '../engine/health-status.js';
+import type { HealthService } from '../engine/health.service.js';
+import type { MaintenanceService } from '../maintenance/maintenance.service.js';
+
+/**
+ * The part of a prom-client `Registry` this module uses, written out so users without prom-client
+ * never see its types.
+ */
+export interface MetricsRegistry {
+  readonly contentType: string;
+  metrics(): Promise<string>;
+  registerMetric(metric: unknown): void;
+  getSingleMetric(name: string): unknown;
+}
+
+export interface MetricsOptions {
+  /** The app's own prom-client `Registry`, so health metrics appear next to the app's. @default a registry of its own */
+  registry?: MetricsRegistry;
+  /** Metric name prefix. @default 'deep_health_' */
+  prefix?: string;
+}
+
+export interface ResolvedMetricsOptions {
+  registry?: MetricsRegistry;
+  prefix: string;
+}
+
+export const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
+const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+type PromClient = typeof import('prom-client');
+
+function loadPromClient(): PromClient {
+  try {
+    // Loaded only when metrics are switched on: prom-client is an optional peer.
+    return createRequire(__filename)('prom-client') as PromClient;
+  } catch {
+    throw new Error('DeepHealthModule: `metrics` needs the optional peer "prom-client": npm install prom-client');
+  }
+}
+
+/**
+ * Prometheus metrics of the health layers: a status state-set per check, a duration histogram
+ * fed by every fresh result, the maintenance and drain gauges, and an info gauge with the version.
+ * A scrape evaluates the deep layer through the engine, so it respects the cache and single-flight.
+ */
+export class HealthMetrics {
+  readonly registry: MetricsRegistry;
+
+  constructor(options: ResolvedMetricsOptions, health: HealthService, maintenance: MaintenanceService, service: { name: string; version: string; releaseId?: string }) {
+    const prom = loadPromClient();
+    const registry = (options.registry ?? new prom.Registry()) as InstanceType<PromClient['Registry']>;
+    this.registry = registry as unknown as MetricsRegistry;
+    const p = options.prefix;
+    const registers = [registry];
+    // One deep evaluation per scrape, shared by the gauges that read it (prom-client collects them concurrently).
+    let snapshot: { at: number; results: Promise<readonly CheckResult[]> } | undefined;
+    const current = () => {
+      if (!snapshot || Date.now() - snapshot.at > 1000) snapshot = { at: Date.now(), results: health.deep().then((r) => r.results) };
+      return snapshot.results;
+    };
+
+    new prom.Gauge({
+      name: `${p}check_status`,
+      help: 'Current status of each health check: 1 for the status it has, 0 for the others.',
+      labelNames: ['check', 'critical', 'status'],
+      registers,
+      async collect() {
+        const results = await current();
+        this.reset();
+        for (const result of results) {
+          for (const status of HEALTH_STATUSES) {
+            this.set({ check: result.name, critical: String(result.critical), status }, result.status === status ? 1 : 0);
+          }
+        }
+      },
+    });
+    new prom.Gauge({
+      name: `${p}check_observed_age_seconds`,
+      help: 'Age of the result each health check reported at the last scrape (cached results grow older until refreshed).',
+      labelNames: ['check'],
+      registers,
+      async collect() {
+        const results = await current();
+        this.reset();
+        for (const result of results) this.set({ check: result.name }, Math.max(0, (Date.now() - Date.parse(result.time)) / 1000));
+      },
+    });
+    const duration = new prom.Histogram({
+      name: `${p}check_duration_seconds`,
+      help: 'Duration of health check runs (fresh runs only, not cached reads).',
+      labelNames: ['check'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    });
+    health.engine.onResult((result) => duration.observe({ check: result.name }, result.durationMs / 1000));
+    new prom.Gauge({
+      name: `${p}maintenance`,
+      help: 'Whether this instance is in maintenance (1) or not (0).',
+      labelNames: ['scope'],
+      registers,
+      collect() {
+        const state = maintenance.status();
+        this.reset();
+        this.set({ scope: state.scope ?? 'instance' }, state.enabled ? 1 : 0);
+      },
+    });
+    new prom.Gauge({
+      name: `${p}draining`,
+      help: 'Whether this instance is draining before shutdown (1) or not (0).',
+      registers,
+      collect() {
+        this.set(health.isDraining ? 1 : 0);
+      },
+    });
+    new prom.Gauge({
+      name: `${p}info`,
+      help: 'Version of the running service; always 1.',
+      labelNames: ['service', 'version', 'release_id'],
+      registers,
+    }).set({ service: service.name, version: service.version, release_id: service.releaseId ?? '' }, 1);
+  }
+
+  async render(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

@@ -1,0 +1,122 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { HealthHttpResponse } from '../http/health-response.js';
+import type { HealthRequest, HealthRequestHandler, ReportLayer } from '../http/health-request-handler.js';
+
+export interface HealthServerOptions {
+  /** @default env `HEALTH_PORT`, else 9000 */
+  port?: number;
+  /**
+   * @default '0.0.0.0': a container's probe comes from outside its loopback, so a worker that
+   * listens on localhost only is restarted in a loop.
+   */
+  host?: string;
+}
+
+export const MAX_BODY_BYTES = 16 * 1024;
+const LAYERS: Record<string, ReportLayer> = { '': 'live', live: 'live', startup: 'startup', ready: 'ready', deep: 'deep' };
+
+/**
+ * A minimal HTTP server for the same endpoints, for apps without an HTTP adapter (workers made
+ * with `NestFactory.createApplicationContext`) or for a separate management port.
+ */
+export class HealthServer {
+  private server?: Server;
+
+  constructor(
+    private readonly handler: HealthRequestHandler,
+    private readonly basePath: string,
+    private readonly metrics?: () => Promise<{ contentType: string; body: string }>,
+  ) {}
+
+  async listen(port: number, host: string): Promise<AddressInfo> {
+    const server = createServer((req, res) => {
+      this.handle(req, res).catch(() => {
+        if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
+        res.end('{"statusCode":500,"error":"Internal Server Error"}');
+      });
+    });
+    // Probes are short; idle keep-alive sockets must not hold the process open at shutdown.
+    server.keepAliveTimeout = 5000;
+    server.requestTimeout = 10_000;
+    this.server = server;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return server.address() as AddressInfo;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    if (!server) return;
+    this.server = undefined;
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const request: HealthRequest = { authorization: req.headers.authorization };
+    const url = new URL(req.url ?? '/', 'http://health.local');
+    const prefix = `/${this.basePath}`;
+    const path = url.pathname.replace(/\/+$/, '');
+    if (path !== prefix && !path.startsWith(`${prefix}/`)) {
+      return this.write(res, this.handler.error(404, 'Not Found', `no route ${req.method} ${url.pathname.slice(0, 200)}`, request), req);
+    }
+    const route = path.slice(prefix.length + 1);
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+
+    if (method === 'GET' && route in LAYERS) return this.write(res, await this.handler.layer(LAYERS[route]!, request), req);
+    if (method === 'GET' && route.startsWith('checks/')) {
+      return this.write(res, await this.handler.check(decodeURIComponent(route.slice('checks/'.length)), request), req);
+    }
+    if (route === 'maintenance') {
+      if (method === 'GET') return this.write(res, this.handler.maintenanceStatus(request), req);
+      if (method === 'DELETE') {
+        return this.write(res, await this.handler.disableMaintenance(request, { scope: url.searchParams.get('scope') ?? undefined }), req);
+      }
+      if (method === 'PUT') {
+        const body = await readJson(req);
+        if ('problem' in body) return this.write(res, this.handler.error(body.status, body.error, body.problem, request), req);
+        return this.write(res, await this.handler.enableMaintenance(body.value, request), req);
+      }
+    }
+    if (method === 'GET' && route === 'metrics' && this.metrics) {
+      const { contentType, body } = await this.metrics();
+      return this.write(res, { statusCode: 200, headers: { 'Content-Type': contentType, 'Cache-Control': 'no-cache, no-store' }, body }, req);
+    }
+    return this.write(res, this.handler.error(404, 'Not Found', `no route ${req.method} ${url.pathname.slice(0, 200)}`, request), req);
+  }
+
+  private write(res: ServerResponse, response: HealthHttpResponse, req: IncomingMessage): void {
+    res.writeHead(response.statusCode, { ...response.headers, 'Content-Length': Buffer.byteLength(response.body) });
+    res.end(req.method === 'HEAD' ? undefined : response.body);
+  }
+}
+
+type BodyResult = { value: unknown } | { problem: string; status: number; error: string };
+
+async function readJson(req: IncomingMessage): Promise<BodyResult> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) {
+      req.destroy();
+      return { problem: `body larger than ${MAX_BODY_BYTES} bytes`, status: 413, error: 'Payload Too Large' };
+    }
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text.trim()) return { value: undefined };
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return { problem: 'body is not valid JSON', status: 400, error: 'Bad Request' };
+  }
+}
