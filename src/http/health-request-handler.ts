@@ -4,7 +4,8 @@ import { InvalidMaintenanceRequestError, MaintenanceService, MaintenanceStoreUna
 import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../module/tokens.js';
 import { isAuthorized } from './admin-auth.js';
-import { renderJson, renderReport, type HealthHttpResponse, type RenderContext } from './health-response.js';
+import { HEALTH_METRICS, type HealthMetrics } from '../metrics/health-metrics.js';
+import { NO_CACHE_HEADERS, renderJson, renderReport, type HealthHttpResponse, type RenderContext } from './health-response.js';
 
 export type ReportLayer = 'live' | 'startup' | 'ready' | 'deep';
 
@@ -23,7 +24,15 @@ export class HealthRequestHandler {
     @Inject(DEEP_HEALTH_OPTIONS) private readonly options: ResolvedHealthOptions,
     private readonly health: HealthService,
     private readonly maintenance: MaintenanceService,
+    @Inject(HEALTH_METRICS) private readonly healthMetrics: HealthMetrics | null,
   ) {}
+
+  /** Prometheus text when `metrics` is on; 404 with a reason otherwise. */
+  async metrics(request: HealthRequest): Promise<HealthHttpResponse> {
+    if (!this.healthMetrics) return this.error(404, 'Not Found', 'metrics are off: set the metrics option (and install prom-client)', request);
+    const { contentType, body } = await this.healthMetrics.render();
+    return { statusCode: 200, headers: { ...NO_CACHE_HEADERS, 'Content-Type': contentType }, body };
+  }
 
   async layer(layer: ReportLayer, request: HealthRequest): Promise<HealthHttpResponse> {
     const report: LayerReport = await this.health[layer]();

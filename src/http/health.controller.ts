@@ -43,6 +43,11 @@ export function createHealthController(path: string): Type<unknown> {
       this.write(res, await this.handler.check(name, { authorization }));
     }
 
+    @Get('metrics')
+    async metrics(@Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
+      this.write(res, await this.handler.metrics({ authorization }));
+    }
+
     @Get('maintenance')
     maintenanceStatus(@Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
       this.write(res, this.handler.maintenanceStatus({ authorization }));

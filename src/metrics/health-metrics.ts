@@ -27,6 +27,9 @@ export interface ResolvedMetricsOptions {
   prefix: string;
 }
 
+/** Injection token of the `HealthMetrics` instance (`null` when metrics are off). */
+export const HEALTH_METRICS = Symbol('nestjs-deep-health:metrics');
+
 export const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 const DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
@@ -55,12 +58,15 @@ export class HealthMetrics {
     this.registry = registry as unknown as MetricsRegistry;
     const p = options.prefix;
     const registers = [registry];
-    // One deep evaluation per scrape, shared by the gauges that read it (prom-client collects them concurrently).
-    let snapshot: { at: number; results: Promise<readonly CheckResult[]> } | undefined;
-    const current = () => {
-      if (!snapshot || Date.now() - snapshot.at > 1000) snapshot = { at: Date.now(), results: health.deep().then((r) => r.results) };
-      return snapshot.results;
-    };
+    // One deep evaluation per scrape, shared by the metrics that read it (prom-client collects them concurrently).
+    let scrape: Promise<readonly CheckResult[]> | undefined;
+    const current = () =>
+      (scrape ??= health
+        .deep()
+        .then((report) => report.results)
+        .finally(() => {
+          scrape = undefined;
+        }));
 
     new prom.Gauge({
       name: `${p}check_status`,
@@ -94,6 +100,10 @@ export class HealthMetrics {
       labelNames: ['check'],
       buckets: DURATION_BUCKETS,
       registers,
+      async collect() {
+        // The scrape's evaluation may run checks; their durations belong in this scrape.
+        await current();
+      },
     });
     health.engine.onResult((result) => duration.observe({ check: result.name }, result.durationMs / 1000));
     new prom.Gauge({

@@ -1,3 +1,5 @@
+import type { MetricsOptions, ResolvedMetricsOptions } from '../metrics/health-metrics.js';
+import type { HealthServerOptions } from '../server/health-server.js';
 import type { HealthCheck } from '../engine/check.js';
 import type { HealthStatus } from '../engine/health-status.js';
 import type { MaintenanceOptions, ResolvedMaintenanceOptions } from '../maintenance/maintenance-options.js';
@@ -79,6 +81,18 @@ export interface DeepHealthModuleOptions {
   maintenance?: MaintenanceOptions;
   /** Share the results of chosen expensive checks between replicas (one call per TTL for the fleet). */
   sharedResults?: SharedResultsOptions;
+  /**
+   * Prometheus metrics at `/<path>/metrics` (needs the optional peer prom-client). `true` for a
+   * registry of the module's own; `{ registry }` to add them to the app's registry.
+   * @default false
+   */
+  metrics?: boolean | MetricsOptions;
+  /**
+   * Serve the health endpoints on a port of their own, for apps without an HTTP adapter (workers
+   * made with `NestFactory.createApplicationContext`) or for a separate management port.
+   * `true` uses env `HEALTH_PORT` (else 9000) on 0.0.0.0.
+   */
+  server?: boolean | HealthServerOptions;
 }
 
 /** Options known before the async factory runs (they shape the routes). */
@@ -103,4 +117,6 @@ export interface ResolvedHealthOptions {
   onStatusChange?: (event: StatusChangeEvent) => void;
   maintenance: ResolvedMaintenanceOptions;
   sharedResults?: ResolvedSharedResults;
+  metrics?: ResolvedMetricsOptions;
+  server?: { port: number; host: string };
 }

@@ -4,8 +4,10 @@ import { HealthService } from '../engine/health.service.js';
 import { createHealthController } from '../http/health.controller.js';
 import { HealthRequestHandler } from '../http/health-request-handler.js';
 import { MaintenanceGuard } from '../maintenance/maintenance.guard.js';
+import { HEALTH_METRICS, HealthMetrics } from '../metrics/health-metrics.js';
+import { HealthServerHost } from '../server/health-server.host.js';
 import { MaintenanceService } from '../maintenance/maintenance.service.js';
-import type { DeepHealthModuleExtras, DeepHealthModuleOptions } from './deep-health-options.js';
+import type { DeepHealthModuleExtras, DeepHealthModuleOptions, ResolvedHealthOptions } from './deep-health-options.js';
 import { DEFAULT_PATH, resolveOptions } from './resolve-options.js';
 import { DEEP_HEALTH_OPTIONS } from './tokens.js';
 
@@ -24,12 +26,27 @@ const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
         inject: [RAW_OPTIONS],
       };
       // Read-only maintenance for the app's own routes; a no-op unless maintenance is on with readOnly.
+      const metricsProvider: Provider = {
+        provide: HEALTH_METRICS,
+        useFactory: (options: ResolvedHealthOptions, health: HealthService, maintenance: MaintenanceService) =>
+          options.metrics ? new HealthMetrics(options.metrics, health, maintenance, options.service) : null,
+        inject: [DEEP_HEALTH_OPTIONS, HealthService, MaintenanceService],
+      };
       const maintenanceGuard: Provider = { provide: APP_GUARD, useClass: MaintenanceGuard };
       return {
         ...definition,
         global: true,
         controllers: [createHealthController(path)],
-        providers: [...(definition.providers ?? []), resolved, MaintenanceService, HealthService, HealthRequestHandler, maintenanceGuard],
+        providers: [
+          ...(definition.providers ?? []),
+          resolved,
+          MaintenanceService,
+          HealthService,
+          HealthRequestHandler,
+          maintenanceGuard,
+          metricsProvider,
+          HealthServerHost,
+        ],
         exports: [DEEP_HEALTH_OPTIONS, MaintenanceService, HealthService],
       };
     })

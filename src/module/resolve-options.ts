@@ -6,13 +6,16 @@ import { resolveSharedResultsOptions } from '../maintenance/shared-results-optio
 import type { DeepHealthModuleOptions, ResolvedHealthOptions } from './deep-health-options.js';
 import { resolveServiceInfo } from './service-info.js';
 import { Problems, show } from './validation.js';
+import { METRIC_NAME, type MetricsRegistry, type ResolvedMetricsOptions } from '../metrics/health-metrics.js';
 
 export const DEFAULT_PATH = 'health';
 export const DEFAULT_TIMEOUT_MS = 800;
 export const DEFAULT_CACHE_TTL_MS = 5000;
 export const DEFAULT_DEADLINE_MS = 900;
+export const DEFAULT_METRICS_PREFIX = 'deep_health_';
+export const DEFAULT_SERVER_PORT = 9000;
 
-const TOP_LEVEL = ['path', 'checks', 'service', 'defaults', 'details', 'adminToken', 'liveness', 'shutdown', 'format', 'onStatusChange', 'maintenance', 'sharedResults'];
+const TOP_LEVEL = ['path', 'checks', 'service', 'defaults', 'details', 'adminToken', 'liveness', 'shutdown', 'format', 'onStatusChange', 'maintenance', 'sharedResults', 'metrics', 'server'];
 const CHECK_NAME = /^[A-Za-z0-9][A-Za-z0-9:._@/-]{0,99}$/;
 const PATH = /^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/;
 const DAY_MS = 86_400_000;
@@ -76,6 +79,8 @@ export function resolveOptions(raw: DeepHealthModuleOptions & { path?: string },
   if (maintenance.store && Array.isArray(options.checks) && options.checks.some((c) => isHealthCheck(c) && c.name === MAINTENANCE_STORE_CHECK)) {
     problems.add('maintenance.store', STORE_CHECK_NAME_TAKEN(MAINTENANCE_STORE_CHECK));
   }
+  const metrics = resolveMetrics(problems, options.metrics);
+  const server = resolveServer(problems, options.server, env);
   const sharedResults = resolveSharedResultsOptions(problems, options.sharedResults, options.checks, defaults.cacheTtlMs);
 
   problems.throwIfAny('DeepHealthModule options');
@@ -102,6 +107,8 @@ export function resolveOptions(raw: DeepHealthModuleOptions & { path?: string },
     onStatusChange: options.onStatusChange as ResolvedHealthOptions['onStatusChange'],
     maintenance,
     ...(sharedResults ? { sharedResults } : {}),
+    ...(metrics ? { metrics } : {}),
+    ...(server ? { server } : {}),
   };
 
   const late = new Problems();
@@ -139,4 +146,38 @@ function validateChecks(problems: Problems, checks: unknown): void {
     problems.number(`${at}.timeoutMs`, check.timeoutMs, { min: 1, max: 10 * 60_000 });
     problems.number(`${at}.cacheTtlMs`, check.cacheTtlMs, { min: 0, max: DAY_MS });
   });
+}
+
+function resolveMetrics(problems: Problems, metrics: unknown): ResolvedMetricsOptions | undefined {
+  if (metrics === undefined || metrics === false) return undefined;
+  if (metrics === true) return { prefix: DEFAULT_METRICS_PREFIX };
+  if (!problems.object('metrics', metrics, ['registry', 'prefix'])) {
+    if (typeof metrics !== 'object') problems.add('metrics', `must be true, false or { registry?, prefix? }, got ${show(metrics)}`);
+    return undefined;
+  }
+  const registry = metrics.registry as MetricsRegistry | undefined;
+  if (registry !== undefined && (typeof registry !== 'object' || registry === null || typeof registry.metrics !== 'function' || typeof registry.registerMetric !== 'function')) {
+    problems.add('metrics.registry', `must be a prom-client Registry, got ${show(registry)}`);
+  }
+  problems.string('metrics.prefix', metrics.prefix, { pattern: METRIC_NAME, description: 'a Prometheus metric name prefix like "deep_health_"' });
+  return { registry, prefix: (metrics.prefix as string | undefined) ?? DEFAULT_METRICS_PREFIX };
+}
+
+function resolveServer(problems: Problems, server: unknown, env: NodeJS.ProcessEnv): { port: number; host: string } | undefined {
+  if (server === undefined || server === false) return undefined;
+  const given = (server === true ? {} : server) as Record<string, unknown>;
+  if (server !== true && !problems.object('server', server, ['port', 'host'])) {
+    if (typeof server !== 'object') problems.add('server', `must be true, false or { port?, host? }, got ${show(server)}`);
+    return undefined;
+  }
+  const envPort = env.HEALTH_PORT?.trim();
+  if (given.port === undefined && envPort !== undefined && envPort !== '' && !/^\d{1,5}$/.test(envPort)) {
+    problems.add('server.port', `env HEALTH_PORT must be a port number, got ${show(envPort)}`);
+  }
+  problems.number('server.port', given.port, { min: 0, max: 65535 });
+  problems.string('server.host', given.host);
+  return {
+    port: (given.port as number | undefined) ?? (envPort ? Number(envPort) : DEFAULT_SERVER_PORT),
+    host: (given.host as string | undefined) ?? '0.0.0.0',
+  };
 }

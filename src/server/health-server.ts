@@ -26,7 +26,6 @@ export class HealthServer {
   constructor(
     private readonly handler: HealthRequestHandler,
     private readonly basePath: string,
-    private readonly metrics?: () => Promise<{ contentType: string; body: string }>,
   ) {}
 
   async listen(port: number, host: string): Promise<AddressInfo> {
@@ -82,14 +81,13 @@ export class HealthServer {
       }
       if (method === 'PUT') {
         const body = await readJson(req);
-        if ('problem' in body) return this.write(res, this.handler.error(body.status, body.error, body.problem, request), req);
+        if ('problem' in body) {
+          return this.write(res, this.handler.error(body.status, body.error, body.problem, request, {}, { Connection: 'close' }), req);
+        }
         return this.write(res, await this.handler.enableMaintenance(body.value, request), req);
       }
     }
-    if (method === 'GET' && route === 'metrics' && this.metrics) {
-      const { contentType, body } = await this.metrics();
-      return this.write(res, { statusCode: 200, headers: { 'Content-Type': contentType, 'Cache-Control': 'no-cache, no-store' }, body }, req);
-    }
+    if (method === 'GET' && route === 'metrics') return this.write(res, await this.handler.metrics(request), req);
     return this.write(res, this.handler.error(404, 'Not Found', `no route ${req.method} ${url.pathname.slice(0, 200)}`, request), req);
   }
 
@@ -101,22 +99,32 @@ export class HealthServer {
 
 type BodyResult = { value: unknown } | { problem: string; status: number; error: string };
 
-async function readJson(req: IncomingMessage): Promise<BodyResult> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) {
-      req.destroy();
-      return { problem: `body larger than ${MAX_BODY_BYTES} bytes`, status: 413, error: 'Payload Too Large' };
-    }
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (!text.trim()) return { value: undefined };
-  try {
-    return { value: JSON.parse(text) };
-  } catch {
-    return { problem: 'body is not valid JSON', status: 400, error: 'Bad Request' };
-  }
+function readJson(req: IncomingMessage): Promise<BodyResult> {
+  const tooLarge: BodyResult = { problem: `body larger than ${MAX_BODY_BYTES} bytes`, status: 413, error: 'Payload Too Large' };
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return Promise.resolve(tooLarge);
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        // Stop buffering; the rest is discarded and the connection closes after the 413.
+        req.removeAllListeners('data');
+        req.resume();
+        resolve(tooLarge);
+      } else {
+        chunks.push(chunk);
+      }
+    });
+    req.once('error', () => resolve({ problem: 'request body could not be read', status: 400, error: 'Bad Request' }));
+    req.once('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      if (!text.trim()) return resolve({ value: undefined });
+      try {
+        resolve({ value: JSON.parse(text) });
+      } catch {
+        resolve({ problem: 'body is not valid JSON', status: 400, error: 'Bad Request' });
+      }
+    });
+  });
 }

@@ -22,10 +22,13 @@ export interface BullmqQueue {
   readonly keys: { readonly failed?: string };
   getWorkersCount(): Promise<number>;
   isPaused(): Promise<boolean>;
-  getJobCounts(...types: string[]): Promise<Record<string, number>>;
-  getJobs(types: string[], start?: number, end?: number, asc?: boolean): Promise<readonly (BullmqJob | undefined)[]>;
+  getJobCounts(...types: BullmqJobState[]): Promise<Record<string, number>>;
+  getJobs(types: BullmqJobState[], start?: number, end?: number, asc?: boolean): Promise<readonly (BullmqJob | undefined)[]>;
   getFailed(start?: number, end?: number): Promise<readonly (BullmqJob | undefined)[]>;
 }
+
+/** The job states the check counts (a subset of BullMQ's `JobType`). */
+export type BullmqJobState = 'waiting' | 'prioritized' | 'active' | 'delayed' | 'failed';
 
 /** The fields of a BullMQ `Job` the check reads. */
 export interface BullmqJob {

@@ -1,1 +1,2 @@
-export { bullmqCheck, type BullmqCheckOptions, type BullmqQueue, type BullmqJob } from './bullmq.health.js';
+export { bullmqCheck, type BullmqCheckOptions, type BullmqQueue, type BullmqJob, type BullmqJobState } from './bullmq.health.js';
+export { rabbitmqCheck, type RabbitmqCheckOptions, type RabbitmqHealthCheck, type AmqpConnection, type AmqpChannel } from './rabbitmq.health.js';

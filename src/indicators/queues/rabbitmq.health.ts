@@ -108,14 +108,16 @@ export function rabbitmqCheck(options: RabbitmqCheckOptions): RabbitmqHealthChec
     readyFail: options.readyFail ?? RABBITMQ_DEFAULTS.readyFail,
   };
   const queue = options.queue;
-  const own = options.url === undefined ? undefined : new OwnRabbitmqConnection(options.url);
+  // Loaded here, not at import: an app without a `url` check never loads amqplib, and one that
+  // lacks it learns so at boot rather than at the first probe.
+  const own = options.url === undefined ? undefined : new OwnRabbitmqConnection(loadAmqplib(), options.url);
 
   const check = defineCheck({
     name: `rabbitmq:${queue}`,
     critical: true,
     componentType: 'component',
     ...checkOptions(options),
-    secrets: [urlPassword(options.url), options.url],
+    secrets: [urlPassword(options.url)],
     run: async ({ signal, timeoutMs }) => {
       let connection: AmqpConnection;
       try {
@@ -202,12 +204,16 @@ class OwnRabbitmqConnection {
   private current?: Promise<OwnConnection>;
   private closed = false;
 
-  constructor(private readonly url: string) {}
+  constructor(
+    private readonly amqplib: Amqplib,
+    private readonly url: string,
+  ) {}
 
   get(timeoutMs: number): Promise<OwnConnection> {
     if (this.closed) return Promise.reject(new Error('the check was closed'));
     if (!this.current) {
-      const connecting = loadAmqplib().connect(this.url, { timeout: timeoutMs });
+      // The socket timeout bounds connect + handshake, so a partitioned broker frees the slot.
+      const connecting = this.amqplib.connect(this.url, { timeout: timeoutMs });
       this.current = connecting;
       connecting.then(
         (connection) => {
@@ -243,7 +249,7 @@ interface Amqplib {
   connect(url: string, socketOptions?: { timeout?: number }): Promise<OwnConnection>;
 }
 
-/** amqplib is an optional peer: loaded only when a `url` check first connects. */
+/** amqplib is an optional peer: required only by a check created with a `url`. */
 function loadAmqplib(): Amqplib {
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -1,26 +1,15 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
-import { HealthEngine, type CheckResult } from '../../../src/engine/health-engine';
-import type { HealthCheck } from '../../../src/engine/check';
-import { bullmqCheck } from 'nestjs-deep-health/queues';
+import { bullmqCheck } from '../../../src/indicators/queues';
 import { RedisServer } from '../../support/redis-server';
+import { CheckRunner, sleep, until } from '../../support/check-runner';
 import { TcpFaultProxy } from '../../support/tcp-fault-proxy';
 
 const TIMEOUT_MS = 1000;
 const MARGIN_MS = 300;
-const engine = new HealthEngine({ timeoutMs: TIMEOUT_MS, cacheTtlMs: 0, deadlineMs: 3000 });
-const evaluate = async (check: HealthCheck): Promise<CheckResult> => (await engine.evaluate([check])).results[0]!;
+const runner = new CheckRunner({ timeoutMs: TIMEOUT_MS });
+const evaluate = runner.evaluate.bind(runner);
 const connection = { host: '127.0.0.1', port: 6379 };
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (ok(value) || Date.now() > deadline) return value;
-    await sleep(50);
-  }
-}
 
 const runId = `deep-health-${process.pid}-${Date.now().toString(36)}`;
 let sequence = 0;
@@ -47,7 +36,7 @@ afterAll(async () => {
     await queue.obliterate({ force: true });
     await queue.close();
   }
-  engine.close();
+  runner.close();
 });
 
 describe('bullmqCheck against the shared Redis and real workers', () => {
@@ -156,6 +145,13 @@ describe('bullmqCheck against the shared Redis and real workers', () => {
     expect(later.measurements).toMatchObject({ failedInWindow: 0, failed: 3 });
   });
 
+  it('accepts a typed Queue<Data, Result, Name> of the app (compile-time)', () => {
+    const typed = new Queue<{ to: string }, boolean, 'send'>(`${runId}-typed`, { connection });
+    typed.on('error', () => undefined);
+    queues.push(typed as unknown as Queue);
+    expect(bullmqCheck({ queue: typed }).name).toBe(`bullmq:${runId}-typed`);
+  });
+
   it('rejects a Worker (or anything but a Queue) and bad thresholds with one TypeError', () => {
     const worker = { name: 'w', isPaused: () => false } as unknown as Queue;
     expect(() => bullmqCheck({ queue: worker, minWorkers: -1, backlogWarn: 1.5, failWhenPaused: 'yes' as unknown as boolean })).toThrow(
@@ -203,9 +199,7 @@ describe('bullmqCheck when the queue cannot reach Redis', () => {
       const check = bullmqCheck({ queue });
       expect((await until(() => evaluate(check), (r) => r.status === 'pass')).status).toBe('pass');
       proxy.blackhole();
-      const started = Date.now();
-      const result = await evaluate(check);
-      const elapsed = Date.now() - started;
+      const { result, elapsedMs: elapsed } = await runner.timed(check);
       expect(result.status).toBe('fail');
       expect(result.output).toBe(`timed out after ${TIMEOUT_MS} ms`);
       expect(elapsed).toBeLessThan(TIMEOUT_MS + MARGIN_MS);

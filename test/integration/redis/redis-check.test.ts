@@ -2,22 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Cluster, Redis } from 'ioredis';
-import { HealthEngine, type CheckResult } from '../../../src/engine/health-engine';
-import type { HealthCheck } from '../../../src/engine/check';
-import { redisCheck } from 'nestjs-deep-health/redis';
+import { redisCheck } from '../../../src/indicators/redis';
+import { CheckRunner, until } from '../../support/check-runner';
 import { RedisServer } from '../../support/redis-server';
 
-const engine = new HealthEngine({ timeoutMs: 1000, cacheTtlMs: 0, deadlineMs: 3000 });
-const evaluate = async (check: HealthCheck): Promise<CheckResult> => (await engine.evaluate([check])).results[0]!;
-
-async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const runner = new CheckRunner({ timeoutMs: 1000 });
+const evaluate = runner.evaluate.bind(runner);
+afterAll(() => runner.close());
 
 describe('redisCheck against the shared Redis (127.0.0.1:6379)', () => {
   let client: Redis;

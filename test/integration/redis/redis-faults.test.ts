@@ -3,9 +3,9 @@
  * the check must fail within its timeout, recover with the same client, and leave nothing behind.
  */
 import { Redis } from 'ioredis';
-import { HealthEngine, type CheckResult } from '../../../src/engine/health-engine';
 import type { HealthCheck } from '../../../src/engine/check';
-import { redisCheck } from 'nestjs-deep-health/redis';
+import { redisCheck } from '../../../src/indicators/redis';
+import { CheckRunner, sleep } from '../../support/check-runner';
 import { RedisServer } from '../../support/redis-server';
 import { TcpFaultProxy } from '../../support/tcp-fault-proxy';
 
@@ -13,24 +13,16 @@ const TIMEOUT_MS = 400;
 /** Scheduling slack on a loaded CI machine; the assertions are "well within", not "fast". */
 const MARGIN_MS = 250;
 
-const engine = new HealthEngine({ timeoutMs: TIMEOUT_MS, cacheTtlMs: 0, deadlineMs: 2000 });
-const evaluate = async (check: HealthCheck): Promise<CheckResult> => (await engine.evaluate([check])).results[0]!;
-
-async function untilStatus(check: HealthCheck, status: CheckResult['status'], timeoutMs: number): Promise<CheckResult> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const result = await evaluate(check);
-    if (result.status === status || Date.now() > deadline) return result;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const runner = new CheckRunner({ timeoutMs: TIMEOUT_MS, deadlineMs: 2000 });
+const evaluate = runner.evaluate.bind(runner);
+const untilStatus = runner.untilStatus.bind(runner);
 
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 beforeAll(() => process.on('unhandledRejection', onUnhandled));
 afterAll(() => {
   process.off('unhandledRejection', onUnhandled);
-  engine.close();
+  runner.close();
 });
 
 describe('redis-server killed and restarted on the same port', () => {
@@ -56,9 +48,7 @@ describe('redis-server killed and restarted on the same port', () => {
 
   it('fails within the timeout once the server is killed (SIGKILL)', async () => {
     await server.stop('SIGKILL');
-    const started = Date.now();
-    const result = await evaluate(check);
-    const elapsed = Date.now() - started;
+    const { result, elapsedMs: elapsed } = await runner.timed(check);
     expect(result.status).toBe('fail');
     expect(elapsed).toBeLessThan(TIMEOUT_MS + MARGIN_MS);
     // Once ioredis has noticed the closed socket, the check answers without waiting at all.
@@ -116,12 +106,10 @@ describe('redis behind a TCP proxy that faults', () => {
   });
 
   it('fails within the timeout when the link is blackholed while the client still says ready', async () => {
-    await new Promise((resolve) => setTimeout(resolve, TIMEOUT_MS * 2)); // let delayed replies drain
+    await sleep(TIMEOUT_MS * 2); // let delayed replies drain
     proxy.blackhole();
     expect(client.status).toBe('ready');
-    const started = Date.now();
-    const result = await evaluate(check);
-    const elapsed = Date.now() - started;
+    const { result, elapsedMs: elapsed } = await runner.timed(check);
     expect(result.status).toBe('fail');
     expect(result.output).toBe(`timed out after ${TIMEOUT_MS} ms`);
     expect(elapsed).toBeLessThan(TIMEOUT_MS + MARGIN_MS);
@@ -131,7 +119,7 @@ describe('redis behind a TCP proxy that faults', () => {
     // rejected late, when the link is cut, and nothing unhandled may come of it.
     expect((client as unknown as { commandQueue: { length: number } }).commandQueue.length).toBeGreaterThan(0);
     proxy.reset();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     expect((client as unknown as { commandQueue: { length: number } }).commandQueue.length).toBe(0);
     expect(unhandled).toEqual([]);
   });
