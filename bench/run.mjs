@@ -203,6 +203,8 @@ async function benchAdapter(adapter, proxies, call) {
 
     // Redis blackholed between the app and the server: the socket stays open, nothing comes back.
     await until('/health/ready to pass', async () => (await getJson(`${url}/health/ready`)).status === 200);
+    // Let the cached results go stale, so the flood's first probes start a run into the blackhole.
+    await new Promise((resolve) => setTimeout(resolve, LIB.cacheTtlMs));
     await call('redis-mode', { mode: 'blackhole' });
     try {
       await timed('readyRedisBlackholed', '/health/ready');
@@ -243,6 +245,7 @@ async function benchAdapter(adapter, proxies, call) {
     const url2 = `http://127.0.0.1:${second.message.port}`;
     await autocannon({ url: `${url2}/health/live`, connections: CONNECTIONS, duration: 1 });
     await autocannon({ url: `${url2}/bare`, connections: CONNECTIONS, duration: 1 });
+    await call('counts');
     const live = await cannon(`${url2}/health/live`, {});
     out.scenarios.liveNoProcessChecks = { path: '/health/live', ...live, dependencies: dependencyFigures(await call('counts'), live.durationS) };
   } finally {
@@ -267,6 +270,7 @@ function verdicts(result) {
     readyAheadOfUncachedTerminus: result.ratios.readyVsTerminusUncached.rps > 1,
     atMostOneRunPerTtlPerCheck: Object.values(runs).every((n) => n <= maxRuns),
     blackholeP99WithinDeadlinePlus50: s.readyRedisBlackholed.p99Ms <= TARGETS.blackholeP99Ms,
+    blackholeSlowestWithinDeadlinePlus50: s.readyRedisBlackholed.maxMs <= TARGETS.blackholeP99Ms,
     heapGrowthUnder10Mb: result.heap.heapGrowthMb < TARGETS.heapGrowthMb,
   };
 }

@@ -13,8 +13,9 @@ async function bootstrap(): Promise<void> {
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     // No DATABASE_URL: an in-memory Postgres (PGlite + pgvector) on a loopback port stands in.
+    // Room for this app's pool and a worker's (DATABASE_URL=<the URL printed below> npm run start:worker).
     const { vector } = await import('@electric-sql/pglite-pgvector');
-    embedded = await startPglite({ extensions: { vector }, maxConnections: 8 });
+    embedded = await startPglite({ extensions: { vector }, maxConnections: 16 });
     databaseUrl = embedded.url;
     logger.log(`no DATABASE_URL: started embedded Postgres (PGlite + pgvector) at ${embedded.url}`);
   }

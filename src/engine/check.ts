@@ -65,6 +65,8 @@ export interface HealthCheck {
   /** Strings that must never appear in any output (API keys, passwords); the engine redacts them. */
   readonly secrets: readonly string[];
   run(context: CheckContext): Promise<CheckOutcome | HealthStatus | void>;
+  /** Releases what the check opened itself (its own connection). Called once, at application shutdown. */
+  close(): Promise<void>;
 }
 
 export interface CheckDefinition extends CheckOptions {
@@ -75,6 +77,8 @@ export interface CheckDefinition extends CheckOptions {
   secrets?: readonly (string | undefined)[];
   /** Ask the dependency. Resolve `void` or `'pass'` for healthy, an outcome for anything richer. */
   run(context: CheckContext): Promise<CheckOutcome | HealthStatus | void> | CheckOutcome | HealthStatus | void;
+  /** Releases what the check opened itself (not the app's own clients). Called once at shutdown. */
+  close?: () => Promise<void> | void;
 }
 
 const HEALTH_CHECK = Symbol.for('nestjs-deep-health.check');
@@ -97,7 +101,8 @@ export function defineCheck(definition: CheckDefinition): HealthCheck {
   if (typeof definition.run !== 'function') {
     throw new TypeError(`defineCheck(): \`run\` must be a function (check "${String(definition.name)}")`);
   }
-  const run = definition.run;
+  const { run, close } = definition;
+  let closed: Promise<void> | undefined;
   const check: HealthCheck = {
     name: definition.name,
     critical: definition.critical ?? true,
@@ -108,6 +113,7 @@ export function defineCheck(definition: CheckDefinition): HealthCheck {
     startup: definition.startup ?? false,
     secrets: (definition.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length > 0),
     run: async (context) => run(context),
+    close: () => (closed ??= Promise.resolve().then(() => close?.())),
   };
   Object.defineProperty(check, HEALTH_CHECK, { value: true });
   return Object.freeze(check);

@@ -4,6 +4,7 @@ import {
   Logger,
   Optional,
   type BeforeApplicationShutdown,
+  type OnApplicationShutdown,
   type OnApplicationBootstrap,
   type OnModuleDestroy,
 } from '@nestjs/common';
@@ -42,7 +43,7 @@ const DRAIN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  * and drain state. The engine does the running; this class only decides what to run.
  */
 @Injectable()
-export class HealthService implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown {
+export class HealthService implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown, OnApplicationShutdown {
   readonly engine: HealthEngine;
   private readonly logger = new Logger('DeepHealth');
   private readonly processMonitor: ProcessMonitor;
@@ -174,6 +175,11 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy, B
     // Normally a no-op: the wait happened in the adapter's beforeClose. Kept for apps whose
     // adapter has no beforeClose (or no HTTP adapter at all).
     await this.finishDraining();
+  }
+
+  /** Checks that opened connections of their own release them, after the drain and the HTTP server. */
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled(this.options.checks.map((check) => check.close()));
   }
 
   beforeApplicationShutdown(): void {

@@ -7,7 +7,10 @@ import { DEFAULT_DEADLINE_MS, DEFAULT_TIMEOUT_MS } from '../module/resolve-optio
  * The shape of a @nestjs/terminus indicator result, written out here so that users who do not
  * install terminus never see it in their types.
  */
-export type TerminusIndicatorResult = Record<string, { status: string; [key: string]: unknown }>;
+export type TerminusIndicatorResult = Record<string, { status: TerminusIndicatorStatus; [key: string]: unknown }>;
+
+/** Statuses of a terminus indicator result. */
+export type TerminusIndicatorStatus = 'up' | 'degraded' | 'down';
 
 /**
  * Anything terminus accepts in `HealthCheckService.check([...])`: a function returning a result
@@ -17,7 +20,7 @@ export type TerminusIndicatorFunction =
   | (() => PromiseLike<TerminusIndicatorResult> | TerminusIndicatorResult | PromiseLike<unknown>)
   | PromiseLike<TerminusIndicatorResult>;
 
-const FROM_TERMINUS: Record<string, CheckOutcome['status']> = { up: 'pass', degraded: 'warn', down: 'fail' };
+const FROM_TERMINUS: Record<TerminusIndicatorStatus, CheckOutcome['status']> = { up: 'pass', degraded: 'warn', down: 'fail' };
 
 /**
  * Wraps any @nestjs/terminus indicator so it runs in this module's layers, under its engine
@@ -54,6 +57,7 @@ function outcomeOf(result: TerminusIndicatorResult): CheckOutcome {
   const messages: string[] = [];
   const details: Record<string, unknown> = {};
   for (const [key, { status: raw, ...data }] of entries) {
+    // Anything but a known status (a typo, a future status) counts as down.
     const mapped = FROM_TERMINUS[raw] ?? 'fail';
     if (mapped === 'fail' || (mapped === 'warn' && status === 'pass')) status = mapped;
     if (typeof data.message === 'string') messages.push(entries.length > 1 ? `${key}: ${data.message}` : data.message);

@@ -64,14 +64,14 @@ describe('terminus interoperability', () => {
     try {
       const good = await fetch(`http://127.0.0.1:${port}/terminus/good`);
       expect(good.status).toBe(200);
-      const goodBody = await good.json();
+      const goodBody = (await good.json()) as any;
       expect(goodBody.status).toBe('degraded');
       expect(goodBody.info.ours_ok).toMatchObject({ status: 'up', observedValue: 1 });
       expect(goodBody.info.ours_warn.status).toBe('degraded');
 
       const bad = await fetch(`http://127.0.0.1:${port}/terminus/bad`);
       expect(bad.status).toBe(503);
-      const badBody = await bad.json();
+      const badBody = (await bad.json()) as any;
       expect(badBody.status).toBe('error');
       expect(badBody.error.ours_bad).toMatchObject({ status: 'down', message: 'timed out after 50 ms' });
     } finally {

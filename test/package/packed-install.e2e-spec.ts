@@ -100,7 +100,7 @@ describe('the packed package in a separate app', () => {
     try {
       const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
       expect(res.status).toBe(200);
-      const body = await res.json();
+      const body = (await res.json()) as any;
       // The version comes from the consumer app's package.json, not from the library's.
       expect(body).toMatchObject({ status: 'pass', serviceId: 'consumer-app', version: '3.2.1' });
       expect(Object.keys(body.checks)).toEqual(['cjs']);
@@ -115,7 +115,7 @@ describe('the packed package in a separate app', () => {
       const res = await fetch(`http://127.0.0.1:${port}/ops/ready`);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toMatch(/^application\/health\+json/);
-      expect((await res.json()).checks.esm[0].status).toBe('pass');
+      expect(((await res.json()) as any).checks.esm[0].status).toBe('pass');
     } finally {
       await stop(child);
     }

@@ -3,9 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import { DocumentEntity } from './document.entity.js';
+import { DOCUMENTS_QUEUE_TOKEN } from '../connections/connections.module.js';
+import { DOCUMENT_EVENTS_TOKEN, type DocumentEvents } from './document-events.js';
 import { embed, toPgVector } from './embedding.js';
-
-export const DOCUMENTS_QUEUE_TOKEN = Symbol('documents-queue');
 
 export interface CreateDocument {
   title: string;
@@ -17,11 +17,13 @@ export class DocumentsService {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Optional() @Inject(DOCUMENTS_QUEUE_TOKEN) private readonly queue?: Queue,
+    @Optional() @Inject(DOCUMENT_EVENTS_TOKEN) private readonly events?: DocumentEvents,
   ) {}
 
   async create(input: unknown): Promise<DocumentEntity & { embedding: 'queued' | 'done' }> {
     const { title, content } = validate(input);
     const saved = await this.dataSource.getRepository(DocumentEntity).save({ title, content });
+    this.events?.created(saved.id);
     if (this.queue) {
       // The worker process computes the embedding (see worker.ts).
       await this.queue.add('embed', { id: saved.id }, { removeOnComplete: 1000, removeOnFail: 1000 });

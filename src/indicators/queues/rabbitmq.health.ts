@@ -44,7 +44,7 @@ export interface RabbitmqCheckOptions extends CheckOptions {
   /**
    * An `amqp://` / `amqps://` URL: the check opens its own connection (loading amqplib lazily),
    * keeps it, and opens a new one on the next run after it closes. Its password never appears in
-   * any output. Call `close()` on the returned check at shutdown.
+   * any output. The module closes it at application shutdown.
    */
   url?: string;
   /** The queue to check, passively (`checkQueue`): the check never declares it. */
@@ -55,11 +55,6 @@ export interface RabbitmqCheckOptions extends CheckOptions {
   readyWarn?: number;
   /** Ready messages from which the check fails. @default Infinity (off) */
   readyFail?: number;
-}
-
-/** A RabbitMQ check; `close()` closes the connection it opened itself (with `url`), if any. */
-export interface RabbitmqHealthCheck extends HealthCheck {
-  close(): Promise<void>;
 }
 
 export const RABBITMQ_DEFAULTS = { minConsumers: 1, readyWarn: 1000, readyFail: Infinity } as const;
@@ -77,9 +72,9 @@ const NOT_FOUND = 404;
  * rabbitmqCheck({ connection: amqpConnection, queue: 'orders', readyWarn: 500 });
  * // or with its own connection (close it at shutdown)
  * const orders = rabbitmqCheck({ url: process.env.RABBITMQ_URL!, queue: 'orders' });
- * app.enableShutdownHooks(); // and in onApplicationShutdown: await orders.close();
+ * // the module calls orders.close() at application shutdown
  */
-export function rabbitmqCheck(options: RabbitmqCheckOptions): RabbitmqHealthCheck {
+export function rabbitmqCheck(options: RabbitmqCheckOptions): HealthCheck {
   const problems = new OptionProblems('rabbitmqCheck');
   if (options === null || typeof options !== 'object') {
     problems.add(`options: expected an object, got \`${String(options)}\``);
@@ -118,6 +113,7 @@ export function rabbitmqCheck(options: RabbitmqCheckOptions): RabbitmqHealthChec
     componentType: 'component',
     ...checkOptions(options),
     secrets: [urlPassword(options.url)],
+    close: () => own?.close(),
     run: async ({ signal, timeoutMs }) => {
       let connection: AmqpConnection;
       try {
@@ -154,8 +150,7 @@ export function rabbitmqCheck(options: RabbitmqCheckOptions): RabbitmqHealthChec
     },
   });
 
-  // defineCheck freezes its result: the close() hook rides on a frozen object that inherits the check.
-  return Object.freeze(Object.create(check, { close: { value: () => own?.close() ?? Promise.resolve(), enumerable: true } }));
+  return check;
 }
 
 /** Failure to open the throwaway channel: the connection itself is unusable. */

@@ -1,6 +1,6 @@
 import { connect, type ChannelModel, type ConfirmChannel, type RecoveringChannelModel } from 'amqplib';
-import { rabbitmqCheck, type RabbitmqCheckOptions, type RabbitmqHealthCheck } from '../../../src/indicators/queues';
-import { isHealthCheck } from '../../../src/engine/check';
+import { rabbitmqCheck, type RabbitmqCheckOptions } from '../../../src/indicators/queues';
+import { isHealthCheck, type HealthCheck } from '../../../src/engine/check';
 import { CheckRunner, sleep, until } from '../../support/check-runner';
 import { TcpFaultProxy } from '../../support/tcp-fault-proxy';
 
@@ -134,7 +134,7 @@ describe('rabbitmqCheck with the application connection', () => {
 
 describe('rabbitmqCheck with its own connection (url)', () => {
   let proxy: TcpFaultProxy;
-  const checks: RabbitmqHealthCheck[] = [];
+  const checks: HealthCheck[] = [];
   beforeAll(async () => {
     proxy = await TcpFaultProxy.start({ targetPort: 5672 });
   });
@@ -144,7 +144,7 @@ describe('rabbitmqCheck with its own connection (url)', () => {
     await proxy.close();
   });
   /** A check with its own connection (through the proxy) on a fresh queue. */
-  const ownCheck = async (password = 'guest'): Promise<RabbitmqHealthCheck> => {
+  const ownCheck = async (password = 'guest'): Promise<HealthCheck> => {
     const check = rabbitmqCheck({ url: `amqp://guest:${password}@127.0.0.1:${proxy.port}`, queue: await newQueue(), minConsumers: 0 });
     checks.push(check);
     return check;

@@ -1,0 +1,196 @@
+/**
+ * The sample app as a newcomer runs it: the built web entry (embedded PGlite by default) and, with
+ * real Postgres, Redis and RabbitMQ, the web entry plus the BullMQ worker entry with its own
+ * health server. `npm test` builds the sample before jest runs.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../..');
+const TOKEN = 'sample-admin-token-0123456789';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as { port: number };
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+}
+
+async function start(entry: 'main' | 'worker', env: Record<string, string>, readyLine: RegExp): Promise<Running> {
+  const child = spawn(process.execPath, [join(root, 'sample-app/dist', `${entry}.js`)], {
+    cwd: root,
+    env: { PATH: process.env.PATH, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  await new Promise<void>((resolveReady, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${entry} did not start in time:\n${output}`)), 45_000);
+    const poll = setInterval(() => {
+      if (readyLine.test(output)) {
+        clearInterval(poll);
+        clearTimeout(timer);
+        resolveReady();
+      }
+    }, 50);
+    child.once('exit', (code) => {
+      clearInterval(poll);
+      clearTimeout(timer);
+      reject(new Error(`${entry} exited with ${code}:\n${output}`));
+    });
+  });
+  return { child, output: () => output };
+}
+
+/** SIGTERM, then how the process ended. Nest re-raises the signal after closing, so a clean stop ends by SIGTERM. */
+async function stop(running: Running | undefined): Promise<{ code: number | null; signal: NodeJS.Signals | null } | undefined> {
+  const child = running?.child;
+  if (!child) return undefined;
+  if (child.exitCode !== null || child.signalCode !== null) return { code: child.exitCode, signal: child.signalCode };
+  return new Promise((done) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.once('exit', (code, signal) => {
+      clearTimeout(kill);
+      done({ code, signal });
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+async function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+  const res = await fetch(url, { headers });
+  const text = await res.text();
+  return { status: res.status, body: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text };
+}
+
+async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  let value = await probe();
+  while (!ok(value) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    value = await probe();
+  }
+  return value;
+}
+
+describe('sample app on embedded defaults', () => {
+  let web: Running | undefined;
+  let base: string;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    web = await start('main', { PORT: String(port), HOST: '127.0.0.1' }, /active checks:/);
+  }, 60_000);
+  afterAll(() => stop(web));
+
+  it('prints every health endpoint and the active checks', () => {
+    for (const path of ['live', 'startup', 'ready', 'deep']) expect(web!.output()).toContain(`${base}/health/${path}`);
+    expect(web!.output()).toMatch(/active checks: .*postgres, postgres:migrations \(startup\), postgres:pgvector/);
+  });
+
+  it('answers 200 on /health/ready with Postgres, migrations and pgvector passing', async () => {
+    const ready = await get(`${base}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect(ready.body.serviceId).toBe('sample-app');
+    for (const name of ['postgres', 'postgres:migrations', 'postgres:pgvector']) expect(ready.body.checks[name][0].status).toBe('pass');
+    expect((await get(`${base}/health/startup`)).status).toBe(200);
+    expect((await get(`${base}/health/metrics`)).body).toContain('deep_health_check_status{check="postgres:pgvector"');
+  });
+
+  it('stores documents and finds them by vector similarity', async () => {
+    const post = await fetch(`${base}/documents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Health checks', content: 'readiness probes and postgres migrations' }),
+    });
+    expect(post.status).toBe(201);
+    const found = await get(`${base}/documents/search?q=postgres%20migrations`);
+    expect(found.body[0].title).toBe('Health checks');
+    expect((await fetch(`${base}/documents`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(400);
+  });
+});
+
+// The local Postgres 15 has no pgvector, so the web app keeps its embedded PGlite and the worker
+// connects to it through the URL the web app prints, as the README shows.
+describe('sample app with Redis, RabbitMQ and the worker process', () => {
+  let web: Running | undefined;
+  let worker: Running | undefined;
+  let base: string;
+  let workerBase: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    const [port, healthPort] = [await freePort(), await freePort()];
+    base = `http://127.0.0.1:${port}`;
+    workerBase = `http://127.0.0.1:${healthPort}`;
+    env = {
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
+      HEALTH_ADMIN_TOKEN: TOKEN,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      HEALTH_PORT: String(healthPort),
+      HEALTH_HOST: '127.0.0.1',
+    };
+    web = await start('main', env, /active checks:/);
+    env.DATABASE_URL = /started embedded Postgres \(PGlite \+ pgvector\) at (\S+)/.exec(web.output())![1]!;
+  }, 60_000);
+
+  afterAll(async () => {
+    await stop(worker);
+    await stop(web);
+  }, 40_000);
+
+  it('registers the Redis, BullMQ and RabbitMQ checks; no worker yet only warns', async () => {
+    expect(web!.output()).toMatch(/active checks: .*redis, bullmq:embed-documents \(non-critical\), rabbitmq:document-events/);
+    const deep = await get(`${base}/health/deep`, { authorization: `Bearer ${TOKEN}` });
+    expect(deep.status).toBe(200);
+    expect(deep.body.checks.redis[0].status).toBe('pass');
+    expect(deep.body.checks['rabbitmq:document-events'][0].status).toBe('pass');
+    expect(deep.body.checks['bullmq:embed-documents'][0]).toMatchObject({ status: 'fail', critical: false });
+    expect(deep.body.status).toBe('warn');
+    expect((await get(`${base}/health/ready`)).status).toBe(200);
+    // The admin token never shows up in a response.
+    expect(JSON.stringify(deep.body)).not.toContain(TOKEN);
+  });
+
+  it('starts the worker with its own health server; jobs get embedded', async () => {
+    worker = await start('worker', env, /worker health endpoints on/);
+    const ready = await until(() => get(`${workerBase}/health/ready`), (r) => r.status === 200);
+    expect(ready.body).toMatchObject({ status: 'pass', serviceId: 'sample-worker', layer: 'ready' });
+    expect(Object.keys(ready.body.checks).sort()).toEqual(['bullmq:embed-documents', 'postgres', 'postgres:migrations', 'redis']);
+
+    const web200 = await until(
+      () => get(`${base}/health/checks/bullmq:embed-documents`),
+      (r) => r.body.checks?.['bullmq:embed-documents']?.[0]?.status === 'pass',
+    );
+    expect(web200.status).toBe(200);
+
+    const post = await fetch(`${base}/documents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Queued', content: 'embedded by the worker process' }),
+    });
+    expect(((await post.json()) as { embedding: string }).embedding).toBe('queued');
+    const found = await until(() => get(`${base}/documents/search?q=worker%20process`), (r) => Array.isArray(r.body) && r.body.length > 0);
+    expect(found.body[0].title).toBe('Queued');
+  });
+
+  it('worker exits cleanly on SIGTERM and its health server closes', async () => {
+    const ended = await stop(worker);
+    // Closed gracefully (Nest closes, then re-raises SIGTERM), not killed by the 15 s SIGKILL fallback.
+    expect(ended).toEqual({ code: null, signal: 'SIGTERM' });
+    expect(worker!.output()).not.toMatch(/ERROR/);
+    worker = undefined;
+    await expect(fetch(`${workerBase}/health/live`)).rejects.toThrow();
+  });
+});
