@@ -2,13 +2,11 @@ import {
   Inject,
   Injectable,
   Logger,
-  Optional,
   type BeforeApplicationShutdown,
   type OnApplicationShutdown,
   type OnApplicationBootstrap,
-  type OnModuleDestroy,
 } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { GracefulDrain } from '../shutdown/graceful-drain.js';
 import type { MaintenanceState } from '../maintenance/maintenance-state.js';
 import { MaintenanceService } from '../maintenance/maintenance.service.js';
 import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
@@ -36,30 +34,23 @@ export interface LayerReport {
   retryAfterSeconds?: number;
 }
 
-const DRAIN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
-
 /**
  * Runs the layers: which checks each one asks the engine for, plus startup latch, maintenance
  * and drain state. The engine does the running; this class only decides what to run.
  */
 @Injectable()
-export class HealthService implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown, OnApplicationShutdown {
+export class HealthService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   readonly engine: HealthEngine;
   private readonly logger = new Logger('DeepHealth');
   private readonly processMonitor: ProcessMonitor;
   private readonly byName = new Map<string, HealthCheck>();
   private bootstrapped = false;
   private startupLatched = false;
-  private drainingSince?: number;
-  private drainWait?: Promise<void>;
-  private endDrainEarly?: () => void;
-  private restoreBeforeClose?: () => void;
-  private readonly onSignal = (signal: NodeJS.Signals) => this.startDraining(signal);
 
   constructor(
     @Inject(DEEP_HEALTH_OPTIONS) private readonly options: ResolvedHealthOptions,
     private readonly maintenance: MaintenanceService,
-    @Optional() private readonly adapterHost?: HttpAdapterHost,
+    private readonly drain: GracefulDrain,
   ) {
     const shared = options.sharedResults;
     this.engine = new HealthEngine({
@@ -82,11 +73,6 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy, B
   onApplicationBootstrap(): void {
     this.processMonitor.start();
     this.bootstrapped = true;
-    this.holdCloseUntilDrained();
-    if (this.options.shutdown.drainDelayMs > 0) {
-      // Prepended so readiness flips before any other handler (e.g. Nest's own close) runs.
-      for (const signal of DRAIN_SIGNALS) process.prependListener(signal, this.onSignal);
-    }
   }
 
   /** Liveness: process-local checks only, never a dependency. */
@@ -111,8 +97,8 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy, B
     const report = await this.report('ready', this.options.checks.filter((c) => c.critical));
     const maintenance = this.maintenance.status();
     report.maintenance = maintenance;
-    if (this.drainingSince !== undefined) {
-      return { ...report, status: 'fail', draining: true, output: 'draining: the instance is shutting down', retryAfterSeconds: this.drainRetryAfter() };
+    if (this.drain.isDraining) {
+      return { ...report, status: 'fail', draining: true, output: 'draining: the instance is shutting down', retryAfterSeconds: this.drain.retryAfterSeconds() };
     }
     if (maintenance.enabled) {
       return { ...report, status: 'fail', output: `maintenance: ${maintenance.reason ?? 'in maintenance'}`, retryAfterSeconds: this.maintenance.retryAfterSeconds() };
@@ -125,7 +111,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy, B
   async deep(): Promise<LayerReport> {
     const report = await this.report('deep', this.checks);
     report.maintenance = this.maintenance.status();
-    if (this.drainingSince !== undefined) report.draining = true;
+    if (this.drain.isDraining) report.draining = true;
     return report;
   }
 
@@ -136,45 +122,7 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy, B
   }
 
   get isDraining(): boolean {
-    return this.drainingSince !== undefined;
-  }
-
-  /**
-   * Readiness turns 503 now; the app may close once `drainDelayMs` has passed. A second signal
-   * during the drain ends it at once (Ctrl-C twice).
-   */
-  startDraining(signal?: string): void {
-    if (this.drainingSince !== undefined) {
-      if (signal && this.endDrainEarly) {
-        this.logger.warn(`${signal} received again: ending the drain now`);
-        this.endDrainEarly();
-      }
-      return;
-    }
-    this.drainingSince = Date.now();
-    const delay = this.options.shutdown.drainDelayMs;
-    this.logger.log(`${signal ?? 'shutdown'} received: readiness is now 503; draining for ${delay} ms`);
-    this.drainWait = new Promise((resolve) => {
-      const timer = setTimeout(resolve, delay);
-      this.endDrainEarly = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-    if (signal && process.listenerCount(signal) === 1) {
-      // Nobody else handles the signal (no app.enableShutdownHooks()): keep the default of
-      // exiting on it, but only after the drain delay.
-      void this.drainWait.then(() => {
-        this.removeSignalListeners();
-        process.kill(process.pid, signal);
-      });
-    }
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    // Normally a no-op: the wait happened in the adapter's beforeClose. Kept for apps whose
-    // adapter has no beforeClose (or no HTTP adapter at all).
-    await this.finishDraining();
+    return this.drain.isDraining;
   }
 
   /** Checks that opened connections of their own release them, after the drain and the HTTP server. */
@@ -183,39 +131,8 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy, B
   }
 
   beforeApplicationShutdown(): void {
-    this.removeSignalListeners();
-    this.restoreBeforeClose?.();
     this.processMonitor.stop();
     this.engine.close();
-  }
-
-  /**
-   * `app.close()` (also the one run by `enableShutdownHooks()` on SIGTERM) awaits the HTTP
-   * adapter's `beforeClose()` before ANY shutdown hook: waiting for the drain there keeps every
-   * other module (database pools, queue workers) open while the load balancer still routes
-   * requests here. Waiting in our own `onModuleDestroy` is too late: Nest calls it after the
-   * `onModuleDestroy` of other modules (a global module comes last), and after `beforeClose`
-   * has already switched on `return503OnClosing`.
-   */
-  private holdCloseUntilDrained(): void {
-    const adapter = this.adapterHost?.httpAdapter as { beforeClose?: () => unknown } | undefined;
-    if (!adapter || this.restoreBeforeClose) return;
-    const original = adapter.beforeClose;
-    const own = Object.prototype.hasOwnProperty.call(adapter, 'beforeClose');
-    adapter.beforeClose = async () => {
-      await this.finishDraining();
-      return original?.call(adapter);
-    };
-    this.restoreBeforeClose = () => {
-      if (own) adapter.beforeClose = original;
-      else delete adapter.beforeClose;
-    };
-  }
-
-  /** Shutdown has begun: readiness answers 503 from now on; waits for a drain already under way. */
-  private async finishDraining(): Promise<void> {
-    this.drainingSince ??= Date.now();
-    if (this.drainWait) await this.drainWait;
   }
 
   /** Logs once per status change of a check, never once per probe, and tells `onStatusChange`. */
@@ -227,15 +144,6 @@ export class HealthService implements OnApplicationBootstrap, OnModuleDestroy, B
     else if (result.status === 'pass') this.logger.log(line);
     else this.logger.warn(line);
     this.options.onStatusChange?.({ check: result.name, previous: before, current: result.status, output: result.output, time: result.time });
-  }
-
-  private removeSignalListeners(): void {
-    for (const signal of DRAIN_SIGNALS) process.removeListener(signal, this.onSignal);
-  }
-
-  private drainRetryAfter(): number {
-    const left = (this.drainingSince ?? Date.now()) + this.options.shutdown.drainDelayMs - Date.now();
-    return Math.max(1, Math.ceil(left / 1000));
   }
 
   private async report(layer: HealthLayer, checks: readonly HealthCheck[]): Promise<LayerReport> {

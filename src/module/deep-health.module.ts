@@ -6,6 +6,7 @@ import { HealthRequestHandler } from '../http/health-request-handler.js';
 import { MaintenanceGuard } from '../maintenance/maintenance.guard.js';
 import { HEALTH_METRICS, HealthMetrics } from '../metrics/health-metrics.js';
 import { HealthServerHost } from '../server/health-server.host.js';
+import { GracefulDrain } from '../shutdown/graceful-drain.js';
 import { MaintenanceService } from '../maintenance/maintenance.service.js';
 import type { DeepHealthModuleExtras, DeepHealthModuleOptions, ResolvedHealthOptions } from './deep-health-options.js';
 import { DEFAULT_PATH, resolveOptions } from './resolve-options.js';
@@ -41,6 +42,7 @@ const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
           ...(definition.providers ?? []),
           resolved,
           MaintenanceService,
+          GracefulDrain,
           HealthService,
           HealthRequestHandler,
           maintenanceGuard,
