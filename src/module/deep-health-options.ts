@@ -36,9 +36,11 @@ export interface LivenessOptions {
 
 export interface ShutdownOptions {
   /**
-   * After SIGTERM, how long readiness answers 503 before Nest closes, so load balancers and
-   * kube-proxy stop routing first. Needs `app.enableShutdownHooks()`.
-   * @default 0 (set it to about 2 x the readiness probe period in Kubernetes)
+   * After SIGTERM or SIGINT, how long readiness answers 503 before Nest closes anything, so load
+   * balancers and kube-proxy stop routing here first; in-flight requests finish meanwhile. A second
+   * signal ends the drain at once. Use it with `app.enableShutdownHooks()` (without it, the process
+   * still drains, then exits on the signal without Nest's shutdown hooks).
+   * @default 0 (in Kubernetes: more than readiness periodSeconds x failureThreshold, less than terminationGracePeriodSeconds)
    */
   drainDelayMs?: number;
 }

@@ -47,7 +47,7 @@ export async function startHealthApp(
   const healthModule = 'module' in options ? options.module : DeepHealthModule.forRoot(options);
   @Module({ imports: [healthModule, ...(extra.imports ?? [])], controllers: [OrdersController, ...(extra.controllers ?? [])] })
   class AppModule {}
-  const app = await NestFactory.create(AppModule, adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger: false });
+  const app = await NestFactory.create(AppModule, adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger: false, abortOnError: false });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
