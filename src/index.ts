@@ -1,5 +1,7 @@
 export * from './engine/health-status.js';
 export * from './engine/check.js';
+export { validateCheckOptions, CheckOptionProblems, type UrlScheme } from './engine/check-options-validation.js';
+export { untilAborted } from './engine/until-aborted.js';
 export { HealthEngine, type CheckResult, type Evaluation, type EngineSettings, type ResultListener } from './engine/health-engine.js';
 export { aggregateStatus } from './engine/aggregate.js';
 export { HealthService, type LayerReport, type HealthLayer } from './engine/health.service.js';

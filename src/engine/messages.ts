@@ -3,3 +3,17 @@ export const TIMEOUT_EXCEEDED = (ms: number) => `timed out after ${ms} ms`;
 export const DEADLINE_EXCEEDED = (ms: number) => `no result within the ${ms} ms response deadline (the check is still running)`;
 export const CHECK_THREW = (message: string) => `check threw: ${message}`;
 export const ENGINE_CLOSED = 'health engine is shutting down';
+
+// Check-factory option validation (`validateCheckOptions`): `path: what is wrong, got <value>` lines.
+export const CHECK_OPTIONS_INVALID = (factoryName: string, problems: readonly string[]) =>
+  `Invalid ${factoryName} options (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`;
+export const OPTION_REQUIRED = 'is required';
+export const NOT_AN_OBJECT = (got: string) => `must be an object, got ${got}`;
+export const NOT_A_URL = (scheme: string, got: string) => `must be an ${scheme}(s) URL, got ${got}`;
+export const UNPARSABLE_URL = (scheme: string, example: string) =>
+  `must be an absolute ${scheme}(s) URL (e.g. ${example}), got an unparsable string`;
+export const WRONG_URL_SCHEME = (scheme: string, protocol: string, where: string) =>
+  `must use ${scheme} or ${scheme}s, got ${JSON.stringify(protocol)} in ${where}`;
+export const NOT_A_SECRET = (got: string) => `must be a non-empty string, got ${got}`;
+export const NOT_A_COUNT = (got: string) => `must be a whole number >= 0 or Infinity, got ${got}`;
+export const NOT_POSITIVE = (got: string) => `must be a number above 0 or Infinity, got ${got}`;

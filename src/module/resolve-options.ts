@@ -6,6 +6,7 @@ import { resolveSharedResultsOptions } from '../maintenance/shared-results-optio
 import type { DeepHealthModuleOptions, ResolvedHealthOptions } from './deep-health-options.js';
 import { resolveServiceInfo } from './service-info.js';
 import { Problems, show } from './validation.js';
+import { CHECK_OPTION_LIMITS } from '../engine/check-options-validation.js';
 import { METRIC_NAME, type MetricsRegistry, type ResolvedMetricsOptions } from '../metrics/health-metrics.js';
 
 export const DEFAULT_PATH = 'health';
@@ -18,7 +19,7 @@ export const DEFAULT_SERVER_PORT = 9000;
 const TOP_LEVEL = ['path', 'checks', 'service', 'defaults', 'details', 'adminToken', 'liveness', 'shutdown', 'format', 'onStatusChange', 'maintenance', 'sharedResults', 'metrics', 'server'];
 const CHECK_NAME = /^[A-Za-z0-9][A-Za-z0-9:._@/-]{0,99}$/;
 const PATH = /^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/;
-const DAY_MS = 86_400_000;
+const { maxTimeoutMs: MAX_TIMEOUT_MS, maxCacheTtlMs: MAX_CACHE_TTL_MS } = CHECK_OPTION_LIMITS;
 
 /**
  * Validates module options once, at boot, for `forRoot` and `forRootAsync` alike, and fills in
@@ -44,9 +45,9 @@ export function resolveOptions(raw: DeepHealthModuleOptions & { path?: string },
 
   const defaults = (options.defaults ?? {}) as Record<string, unknown>;
   if (problems.object('defaults', options.defaults, ['timeoutMs', 'cacheTtlMs', 'deadlineMs'])) {
-    problems.number('defaults.timeoutMs', defaults.timeoutMs, { min: 1, max: 10 * 60_000 });
-    problems.number('defaults.cacheTtlMs', defaults.cacheTtlMs, { min: 0, max: DAY_MS });
-    problems.number('defaults.deadlineMs', defaults.deadlineMs, { min: 1, max: 10 * 60_000 });
+    problems.number('defaults.timeoutMs', defaults.timeoutMs, { min: 1, max: MAX_TIMEOUT_MS });
+    problems.number('defaults.cacheTtlMs', defaults.cacheTtlMs, { min: 0, max: MAX_CACHE_TTL_MS });
+    problems.number('defaults.deadlineMs', defaults.deadlineMs, { min: 1, max: MAX_TIMEOUT_MS });
   }
 
   problems.oneOf('details', options.details, ['always', 'when-authorized', 'never']);
@@ -71,7 +72,7 @@ export function resolveOptions(raw: DeepHealthModuleOptions & { path?: string },
 
   const shutdown = (options.shutdown ?? {}) as Record<string, unknown>;
   if (problems.object('shutdown', options.shutdown, ['drainDelayMs'])) {
-    problems.number('shutdown.drainDelayMs', shutdown.drainDelayMs, { min: 0, max: 10 * 60_000 });
+    problems.number('shutdown.drainDelayMs', shutdown.drainDelayMs, { min: 0, max: MAX_TIMEOUT_MS });
   }
   problems.oneOf('format', options.format, ['ietf', 'terminus']);
   problems.func('onStatusChange', options.onStatusChange);
@@ -143,8 +144,8 @@ function validateChecks(problems: Problems, checks: unknown): void {
     } else {
       seen.set(check.name, index);
     }
-    problems.number(`${at}.timeoutMs`, check.timeoutMs, { min: 1, max: 10 * 60_000 });
-    problems.number(`${at}.cacheTtlMs`, check.cacheTtlMs, { min: 0, max: DAY_MS });
+    problems.number(`${at}.timeoutMs`, check.timeoutMs, { min: 1, max: MAX_TIMEOUT_MS });
+    problems.number(`${at}.cacheTtlMs`, check.cacheTtlMs, { min: 0, max: MAX_CACHE_TTL_MS });
   });
 }
 

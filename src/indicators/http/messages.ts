@@ -31,9 +31,6 @@ export const CLIENT_ERROR = (vendor: string, what: string, status: number, detai
 export const RATE_LIMIT_LOW = (kind: string, remaining: number, limit: number) =>
   `only ${remaining} of ${limit} ${kind} left in the current rate-limit window`;
 
-export const OPTIONS_INVALID = (subject: string, problems: readonly string[]) =>
-  `Invalid ${subject} options (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n  - ${problems.join('\n  - ')}`;
-
 function suffix(detail: string): string {
   return detail ? `: ${detail}` : '';
 }

@@ -1,8 +1,8 @@
 import { defineCheck, type Finding, type HealthCheck } from '../../engine/check.js';
+import { validateCheckOptions } from '../../engine/check-options-validation.js';
 import { failWith, guardHttp, HttpClient, segment } from '../http/http-client.js';
 import { expectOk, isRecord } from '../http/http-status.js';
 import { UNEXPECTED_SHAPE } from '../http/messages.js';
-import { validateOptions } from '../http/options.js';
 import { llmOutcome, llmPolicy, validateLlm, type LlmCheckOptions } from './llm-provider.js';
 import { COMPLETION_EMPTY, MODEL_NOT_FOUND } from './messages.js';
 
@@ -29,7 +29,7 @@ const MAX_PAGES = 10;
  * anthropicCheck({ apiKey: process.env.ANTHROPIC_API_KEY!, model: 'claude-sonnet-4-5' })
  */
 export function anthropicCheck(options: AnthropicCheckOptions): HealthCheck {
-  validateOptions('anthropicCheck', options, (problems, o) => {
+  validateCheckOptions('anthropicCheck', options, (problems, o) => {
     validateLlm(problems, o);
     problems.string('apiVersion', o.apiVersion);
   });

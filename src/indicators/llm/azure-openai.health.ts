@@ -1,8 +1,8 @@
 import { checkOptions, defineCheck, type CheckOptions, type HealthCheck } from '../../engine/check.js';
+import { validateCheckOptions } from '../../engine/check-options-validation.js';
 import { failWith, guardHttp, HttpClient, segment } from '../http/http-client.js';
 import { expectOk, isRecord } from '../http/http-status.js';
 import { UNEXPECTED_SHAPE } from '../http/messages.js';
-import { validateOptions } from '../http/options.js';
 import { llmOutcome, llmPolicy, OneTokenCompletion } from './llm-provider.js';
 import { COMPLETION_EMPTY, DEPLOYMENT_NOT_FOUND } from './messages.js';
 
@@ -39,7 +39,7 @@ export interface AzureOpenAiCheckOptions extends CheckOptions {
  * azureOpenaiCheck({ endpoint: 'https://my-resource.openai.azure.com', apiKey: process.env.AZURE_OPENAI_API_KEY!, deployment: 'gpt-4o-prod' })
  */
 export function azureOpenaiCheck(options: AzureOpenAiCheckOptions): HealthCheck {
-  validateOptions('azureOpenaiCheck', options, (problems, o) => {
+  validateCheckOptions('azureOpenaiCheck', options, (problems, o) => {
     problems.url('endpoint', o.endpoint);
     problems.secret('apiKey', o.apiKey);
     problems.requiredString('deployment', o.deployment);

@@ -1,8 +1,8 @@
 import { defineCheck, type HealthCheck } from '../../engine/check.js';
+import { validateCheckOptions } from '../../engine/check-options-validation.js';
 import { failWith, guardHttp, HttpClient, segment, type HttpReply } from '../http/http-client.js';
 import { expectOk, isRecord, type StatusPolicy } from '../http/http-status.js';
 import { UNEXPECTED_SHAPE } from '../http/messages.js';
-import { validateOptions } from '../http/options.js';
 import { llmOutcome, llmPolicy, validateLlm, type LlmCheckOptions } from './llm-provider.js';
 import { COMPLETION_EMPTY, MODEL_NOT_FOUND } from './messages.js';
 
@@ -32,7 +32,7 @@ const isAuthError = (_reply: HttpReply, body: unknown): boolean => {
  * geminiCheck({ apiKey: process.env.GEMINI_API_KEY!, model: 'gemini-2.5-flash' })
  */
 export function geminiCheck(options: GeminiCheckOptions): HealthCheck {
-  validateOptions('geminiCheck', options, (problems, o) => validateLlm(problems, o));
+  validateCheckOptions('geminiCheck', options, (problems, o) => validateLlm(problems, o));
   const { rateLimitWarnRatio } = options;
   const model = options.model?.replace(/^models\//, '');
   const client = new HttpClient({

@@ -1,7 +1,8 @@
 import { checkOptions, outcomeFromFindings, type CheckOptions, type CheckOutcome, type Finding } from '../../engine/check.js';
+import type { CheckOptionProblems } from '../../engine/check-options-validation.js';
 import { failWith, type HttpClient, type HttpReply, type HttpRequest } from '../http/http-client.js';
 import { expectOk, isRecord, rateLimitFindings, type StatusPolicy } from '../http/http-status.js';
-import { COMPLETION_PROBE_DEFAULTS, SHARED_SERVICE_DEFAULTS, type OptionProblems } from '../http/options.js';
+import { COMPLETION_PROBE_DEFAULTS, SHARED_SERVICE_DEFAULTS } from '../http/shared-service-defaults.js';
 import { COMPLETION_EMPTY, MODEL_REQUIRED_FOR_PROBE } from './messages.js';
 
 /** How a provider check proves the provider works. */
@@ -27,7 +28,7 @@ export interface LlmCheckOptions extends CheckOptions {
 }
 
 /** Validates the options shared by every LLM check. */
-export function validateLlm(problems: OptionProblems, options: Record<string, unknown>, { apiKeyRequired = true } = {}): void {
+export function validateLlm(problems: CheckOptionProblems, options: Record<string, unknown>, { apiKeyRequired = true } = {}): void {
   problems.secret('apiKey', options.apiKey, { required: apiKeyRequired });
   problems.url('baseUrl', options.baseUrl, { required: false });
   problems.string('model', options.model);

@@ -1,8 +1,8 @@
 import { defineCheck, type Finding, type HealthCheck } from '../../engine/check.js';
+import { validateCheckOptions } from '../../engine/check-options-validation.js';
 import { failWith, guardHttp, HttpClient } from '../http/http-client.js';
 import { expectOk, isRecord } from '../http/http-status.js';
 import { UNEXPECTED_SHAPE } from '../http/messages.js';
-import { validateOptions } from '../http/options.js';
 import { llmOutcome, llmPolicy, validateLlm, type LlmCheckOptions } from './llm-provider.js';
 import { COMPLETION_EMPTY, MODEL_NOT_FOUND, OLLAMA_MODEL_NOT_LOADED, OLLAMA_MODEL_NOT_PULLED } from './messages.js';
 
@@ -30,7 +30,7 @@ export interface OllamaCheckOptions extends Omit<LlmCheckOptions, 'apiKey'> {
  * ollamaCheck({ baseUrl: 'http://ollama:11434', model: 'llama3.2', warnWhenNotLoaded: true })
  */
 export function ollamaCheck(options: OllamaCheckOptions = {}): HealthCheck {
-  validateOptions('ollamaCheck', options, (problems, o) => {
+  validateCheckOptions('ollamaCheck', options, (problems, o) => {
     validateLlm(problems, o, { apiKeyRequired: false });
     problems.boolean('warnWhenNotLoaded', o.warnWhenNotLoaded);
   });

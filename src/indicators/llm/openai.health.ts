@@ -1,8 +1,8 @@
 import { defineCheck, type Finding, type HealthCheck } from '../../engine/check.js';
+import { validateCheckOptions } from '../../engine/check-options-validation.js';
 import { failWith, guardHttp, HttpClient } from '../http/http-client.js';
 import { expectOk, isRecord } from '../http/http-status.js';
 import { UNEXPECTED_SHAPE } from '../http/messages.js';
-import { validateOptions } from '../http/options.js';
 import { llmOutcome, llmPolicy, OneTokenCompletion, validateLlm, type LlmCheckOptions } from './llm-provider.js';
 import { MODEL_NOT_FOUND, MODEL_NOT_LISTED, MODEL_SHUT_DOWN, MODEL_SHUTS_DOWN } from './messages.js';
 
@@ -33,7 +33,7 @@ const DAY_MS = 86_400_000;
  * openaiCheck({ baseUrl: 'http://vllm:8000/v1', apiKey: 'EMPTY', model: 'meta-llama/Llama-3.1-8B-Instruct', name: 'vllm' })
  */
 export function openaiCheck(options: OpenAiCheckOptions): HealthCheck {
-  validateOptions('openaiCheck', options, (problems, o) => {
+  validateCheckOptions('openaiCheck', options, (problems, o) => {
     validateLlm(problems, o);
     problems.number('shutdownWarningDays', o.shutdownWarningDays, { min: 0 });
     problems.string('organization', o.organization);

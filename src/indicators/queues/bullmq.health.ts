@@ -1,6 +1,9 @@
 import { defineCheck, checkOptions, fail, outcomeFromFindings, type CheckOptions, type Finding, type HealthCheck } from '../../engine/check.js';
+import { validateCheckOptions } from '../../engine/check-options-validation.js';
+import { untilAborted } from '../../engine/until-aborted.js';
+import { show } from '../../module/validation.js';
 import { describeError } from '../../redact/redact.js';
-import { OptionProblems, notReadyStatus, untilAborted, type ReadyAwareClient } from '../redis/probe-support.js';
+import { notReadyStatus, type ReadyAwareClient } from '../redis/probe-support.js';
 import {
   BACKLOG,
   FAILED_IN_WINDOW,
@@ -102,30 +105,25 @@ interface SortedSetCounter {
  * });
  */
 export function bullmqCheck(options: BullmqCheckOptions): HealthCheck {
-  const problems = new OptionProblems('bullmqCheck');
-  if (options === null || typeof options !== 'object') {
-    problems.add(`options: expected an object, got \`${String(options)}\``);
-    problems.throwIfAny();
-  }
-  const queue = options.queue as (BullmqQueue & QueueClientAccess) | undefined;
-  if (
-    typeof queue !== 'object' ||
-    queue === null ||
-    typeof queue.getWorkersCount !== 'function' ||
-    typeof queue.getJobCounts !== 'function' ||
-    (typeof queue.getBackend !== 'function' && queue.client === undefined)
-  ) {
-    problems.add(QUEUE_REQUIRED);
-  }
-  problems.common(options as unknown as Record<string, unknown>);
-  problems.count('minWorkers', options.minWorkers);
-  problems.boolean('failWhenPaused', options.failWhenPaused);
-  problems.count('backlogWarn', options.backlogWarn);
-  problems.count('backlogFail', options.backlogFail);
-  problems.positive('maxWaitingAgeMs', options.maxWaitingAgeMs);
-  problems.positive('failedWindowMs', options.failedWindowMs);
-  problems.count('failedWarn', options.failedWarn);
-  problems.throwIfAny();
+  validateCheckOptions('bullmqCheck', options, (problems, o) => {
+    const queue = o.queue as Partial<BullmqQueue & QueueClientAccess> | null | undefined;
+    if (
+      typeof queue !== 'object' ||
+      queue === null ||
+      typeof queue.getWorkersCount !== 'function' ||
+      typeof queue.getJobCounts !== 'function' ||
+      (typeof queue.getBackend !== 'function' && queue.client === undefined)
+    ) {
+      problems.add('queue', QUEUE_REQUIRED(show(queue)));
+    }
+    problems.count('minWorkers', o.minWorkers);
+    problems.boolean('failWhenPaused', o.failWhenPaused);
+    problems.count('backlogWarn', o.backlogWarn);
+    problems.count('backlogFail', o.backlogFail);
+    problems.positive('maxWaitingAgeMs', o.maxWaitingAgeMs);
+    problems.positive('failedWindowMs', o.failedWindowMs);
+    problems.count('failedWarn', o.failedWarn);
+  });
 
   const settings = {
     minWorkers: options.minWorkers ?? BULLMQ_DEFAULTS.minWorkers,
@@ -207,7 +205,7 @@ export function bullmqCheck(options: BullmqCheckOptions): HealthCheck {
 
 function queueClient(queue: QueueClientAccess): Promise<ReadyAwareClient> {
   const client = typeof queue.getBackend === 'function' ? queue.getBackend().client : queue.client;
-  return client ?? Promise.reject(new TypeError(QUEUE_REQUIRED));
+  return client ?? Promise.reject(new TypeError(`queue: ${QUEUE_REQUIRED('a queue without a Redis client')}`));
 }
 
 /**

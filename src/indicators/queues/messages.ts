@@ -4,8 +4,8 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const duration = (ms: number) => (ms >= 120_000 ? `${Math.round(ms / 60_000)} min` : ms >= 2000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms)} ms`);
 
 // BullMQ
-export const QUEUE_REQUIRED =
-  'queue: expected a BullMQ Queue (a Worker will not do: its blocking connection can hang a probe forever)';
+export const QUEUE_REQUIRED = (got: string) =>
+  `must be a BullMQ Queue (a Worker will not do: its blocking connection can hang a probe forever), got ${got}`;
 export const QUEUE_NOT_CONNECTED = (state: string) =>
   `the queue's Redis connection is ${state}; not waiting for it`;
 export const QUEUE_CLIENT_NOT_READY = (status: string) =>
@@ -21,8 +21,9 @@ export const FAILED_IN_WINDOW = (failed: number, windowMs: number, threshold: nu
   `${plural(failed, 'job')} failed in the last ${duration(windowMs)} (threshold ${threshold})`;
 
 // RabbitMQ
-export const RABBITMQ_SOURCE_REQUIRED = 'connection or url: give exactly one (an amqplib connection, or an amqp:// URL)';
-export const RABBITMQ_QUEUE_REQUIRED = 'queue: expected a non-empty queue name';
+export const RABBITMQ_SOURCE_REQUIRED = (given: 'both' | 'neither') =>
+  `must be exactly one of the two (an amqplib connection, or an amqp:// URL), got ${given}`;
+export const RABBITMQ_CONNECTION_REQUIRED = (got: string) => `must be an amqplib connection (with createChannel()), got ${got}`;
 export const AMQPLIB_MISSING = (reason: string) =>
   `rabbitmqCheck({ url }) needs the "amqplib" package: npm install amqplib (${reason})`;
 export const RABBITMQ_CONNECTION_CLOSED = (reason: string) => `RabbitMQ connection is closed: ${reason}`;

@@ -1,14 +1,17 @@
 import { performance } from 'node:perf_hooks';
 import { defineCheck, checkOptions, fail, outcomeFromFindings, type CheckOptions, type Finding, type HealthCheck } from '../../engine/check.js';
+import { validateCheckOptions } from '../../engine/check-options-validation.js';
+import { untilAborted } from '../../engine/until-aborted.js';
+import { show } from '../../module/validation.js';
 import { describeError } from '../../redact/redact.js';
-import { OptionProblems, round, untilAborted } from '../redis/probe-support.js';
+import { round } from '../redis/probe-support.js';
 import {
   AMQPLIB_MISSING,
   RABBITMQ_CHECK_FAILED,
   RABBITMQ_CONNECT_FAILED,
   RABBITMQ_CONNECTION_CLOSED,
   RABBITMQ_QUEUE_MISSING,
-  RABBITMQ_QUEUE_REQUIRED,
+  RABBITMQ_CONNECTION_REQUIRED,
   RABBITMQ_SOURCE_REQUIRED,
   READY_MESSAGES,
   TOO_FEW_CONSUMERS,
@@ -75,27 +78,20 @@ const NOT_FOUND = 404;
  * // the module calls orders.close() at application shutdown
  */
 export function rabbitmqCheck(options: RabbitmqCheckOptions): HealthCheck {
-  const problems = new OptionProblems('rabbitmqCheck');
-  if (options === null || typeof options !== 'object') {
-    problems.add(`options: expected an object, got \`${String(options)}\``);
-    problems.throwIfAny();
-  }
-  const hasConnection = options.connection !== undefined;
-  const hasUrl = options.url !== undefined;
-  if (hasConnection === hasUrl) problems.add(RABBITMQ_SOURCE_REQUIRED);
-  if (hasConnection && typeof (options.connection as Partial<AmqpConnection> | null)?.createChannel !== 'function') {
-    problems.add('connection: expected an amqplib connection (with createChannel())');
-  }
-  if (hasUrl && !(typeof options.url === 'string' && /^amqps?:\/\//i.test(options.url))) {
-    // Never echo the value: it would carry the password.
-    problems.add('url: expected an amqp:// or amqps:// URL');
-  }
-  if (typeof options.queue !== 'string' || options.queue === '') problems.add(RABBITMQ_QUEUE_REQUIRED);
-  problems.common(options as unknown as Record<string, unknown>);
-  problems.count('minConsumers', options.minConsumers);
-  problems.count('readyWarn', options.readyWarn);
-  problems.count('readyFail', options.readyFail);
-  problems.throwIfAny();
+  validateCheckOptions('rabbitmqCheck', options, (problems, o) => {
+    if ((o.connection === undefined) === (o.url === undefined)) {
+      problems.add('connection, url', RABBITMQ_SOURCE_REQUIRED(o.url === undefined ? 'neither' : 'both'));
+    }
+    if (o.connection !== undefined && typeof (o.connection as Partial<AmqpConnection> | null)?.createChannel !== 'function') {
+      problems.add('connection', RABBITMQ_CONNECTION_REQUIRED(show(o.connection)));
+    }
+    // Only the scheme and host are ever echoed: the URL carries the password.
+    problems.url('url', o.url, { required: false, scheme: 'amqp' });
+    problems.requiredString('queue', o.queue);
+    problems.count('minConsumers', o.minConsumers);
+    problems.count('readyWarn', o.readyWarn);
+    problems.count('readyFail', o.readyFail);
+  });
 
   const settings = {
     minConsumers: options.minConsumers ?? RABBITMQ_DEFAULTS.minConsumers,

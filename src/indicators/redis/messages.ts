@@ -1,10 +1,8 @@
-/** Every text the Redis check (and the option validation it shares with the queue checks) writes. */
+/** Every text the Redis check writes. */
 
 const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
 
-export const INVALID_OPTIONS = (factory: string, problems: readonly string[]) =>
-  `${factory}(): invalid options:\n${problems.map((p) => `  ${p}`).join('\n')}`;
-export const CLIENT_REQUIRED = 'client: expected an ioredis Redis or Cluster instance';
+export const CLIENT_REQUIRED = (got: string) => `must be an ioredis Redis or Cluster instance, got ${got}`;
 
 export const CLIENT_NOT_READY = (status: string) =>
   `Redis client is not ready (status "${status}"); not waiting for it to reconnect`;

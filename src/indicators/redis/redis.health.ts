@@ -1,9 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import type { Cluster, Redis } from 'ioredis';
 import { defineCheck, checkOptions, fail, outcomeFromFindings, type CheckOptions, type HealthCheck } from '../../engine/check.js';
+import { validateCheckOptions } from '../../engine/check-options-validation.js';
+import { untilAborted } from '../../engine/until-aborted.js';
+import { show } from '../../module/validation.js';
 import { describeError } from '../../redact/redact.js';
 import { CLIENT_NOT_READY, CLIENT_REQUIRED, NO_READY_CLUSTER_NODE, REDIS_COMMAND_FAILED } from './messages.js';
-import { OptionProblems, notReadyStatus, round, untilAborted } from './probe-support.js';
+import { notReadyStatus, round } from './probe-support.js';
 import { assessClusterInfo, assessRedisInfo, parseRedisInfo } from './redis-info.js';
 
 /** Options of {@link redisCheck}. */
@@ -47,19 +50,14 @@ const INFO_SECTIONS = ['server', 'clients', 'memory', 'persistence', 'replicatio
  * DeepHealthModule.forRoot({ checks: [redisCheck({ client: redis, timeoutMs: 1000 })] });
  */
 export function redisCheck(options: RedisCheckOptions): HealthCheck {
-  const problems = new OptionProblems('redisCheck');
-  if (options === null || typeof options !== 'object') {
-    problems.add(`options: expected an object, got \`${String(options)}\``);
-    problems.throwIfAny();
-  }
-  const client = options.client as (Redis | Cluster) | undefined;
-  if (typeof client !== 'object' || client === null || typeof client.status !== 'string' || typeof client.ping !== 'function') {
-    problems.add(CLIENT_REQUIRED);
-  }
-  problems.common(options as unknown as Record<string, unknown>);
-  problems.positive('memoryWarnRatio', options.memoryWarnRatio);
-  problems.positive('memoryFailRatio', options.memoryFailRatio);
-  problems.throwIfAny();
+  validateCheckOptions('redisCheck', options, (problems, o) => {
+    const client = o.client as Partial<Redis> | null | undefined;
+    if (typeof client !== 'object' || client === null || typeof client.status !== 'string' || typeof client.ping !== 'function') {
+      problems.add('client', CLIENT_REQUIRED(show(client)));
+    }
+    problems.positive('memoryWarnRatio', o.memoryWarnRatio);
+    problems.positive('memoryFailRatio', o.memoryFailRatio);
+  });
 
   const thresholds = {
     memoryWarnRatio: options.memoryWarnRatio ?? REDIS_DEFAULTS.memoryWarnRatio,

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { outcomeFromFindings, type CheckOptions, type Finding, type HealthCheck } from '../../engine/check.js';
-import { validateOptions } from '../http/options.js';
+import { validateCheckOptions } from '../../engine/check-options-validation.js';
 import {
   EVIDENCE_ADVISORY_LOCK,
   EVIDENCE_DDL,
@@ -66,7 +66,7 @@ export interface MigrationsCheckOptions extends CheckOptions {
  * migrationsCheck({ dataSource, requiredTables: ['users', 'billing.invoices'] });
  */
 export function migrationsCheck(options: MigrationsCheckOptions): HealthCheck {
-  validateOptions('migrationsCheck', options, (problems, o) => {
+  validateCheckOptions('migrationsCheck', options, (problems, o) => {
     checkPostgresDataSource(problems, o.dataSource);
     if (o.requiredTables !== undefined) {
       if (!Array.isArray(o.requiredTables)) problems.add('requiredTables', 'must be an array of table names');

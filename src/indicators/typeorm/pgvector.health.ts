@@ -1,5 +1,5 @@
 import { fail, outcomeFromFindings, type CheckOptions, type Finding, type HealthCheck } from '../../engine/check.js';
-import { validateOptions } from '../http/options.js';
+import { validateCheckOptions } from '../../engine/check-options-validation.js';
 import {
   EXTENSION_MISSING,
   EXTENSION_TOO_OLD,
@@ -50,7 +50,7 @@ export interface PgvectorCheckOptions extends CheckOptions {
  * pgvectorCheck({ dataSource, table: 'documents', column: 'embedding', dimensions: 1536, minVersion: '0.7.0' });
  */
 export function pgvectorCheck(options: PgvectorCheckOptions): HealthCheck {
-  validateOptions('pgvectorCheck', options, (problems, o) => {
+  validateCheckOptions('pgvectorCheck', options, (problems, o) => {
     checkQueryable(problems, o.dataSource);
     problems.string('table', o.table);
     problems.string('column', o.column);

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
 import { fail, pass, warn, type CheckContext, type CheckOptions, type CheckOutcome, type HealthCheck } from '../../engine/check.js';
-import { validateOptions } from '../http/options.js';
+import { validateCheckOptions } from '../../engine/check-options-validation.js';
 import { POOL_SATURATED, ROUND_TRIP_CANCELLED } from './messages.js';
 import {
   abortable,
@@ -51,7 +51,7 @@ export interface PostgresCheckOptions extends CheckOptions {
  * });
  */
 export function postgresCheck(options: PostgresCheckOptions): HealthCheck {
-  validateOptions('postgresCheck', options, (problems, o) => {
+  validateCheckOptions('postgresCheck', options, (problems, o) => {
     checkPostgresDataSource(problems, o.dataSource);
     problems.string('query', o.query);
   });

@@ -1,5 +1,5 @@
 import { fail, pass, warn, type CheckOptions, type HealthCheck } from '../../engine/check.js';
-import { validateOptions } from '../http/options.js';
+import { validateCheckOptions } from '../../engine/check-options-validation.js';
 import { PRISMA_FAILED_MIGRATIONS, PRISMA_RUNNING, PRISMA_TABLE_MISSING } from './messages.js';
 import { checkQueryable, defineReadOnlyCheck, migrationActivity, regclassText, type SqlQueryable } from './pg-session.js';
 
@@ -37,7 +37,7 @@ export interface PrismaMigrationsCheckOptions extends CheckOptions {
  * prismaMigrationsCheck({ dataSource: { query: (sql, params) => prisma.$queryRawUnsafe(sql, ...(params ?? [])) } });
  */
 export function prismaMigrationsCheck(options: PrismaMigrationsCheckOptions): HealthCheck {
-  validateOptions('prismaMigrationsCheck', options, (problems, o) => {
+  validateCheckOptions('prismaMigrationsCheck', options, (problems, o) => {
     checkQueryable(problems, o.dataSource);
     problems.string('schema', o.schema);
   });

@@ -28,7 +28,7 @@ describe('typeorm check factories', () => {
     expect(() => postgresCheck({ dataSource: mysql, timeoutMs: -1, query: '' })).toThrow(
       new TypeError(
         'Invalid postgresCheck options (3 problems):\n' +
-          '  - timeoutMs: must be between 1 and 9007199254740991, got -1\n' +
+          '  - timeoutMs: must be between 1 and 600000, got -1\n' +
           '  - dataSource: must be a TypeORM DataSource of type "postgres", got type "mysql"\n' +
           '  - query: must be a non-empty string, got ""',
       ),
@@ -40,7 +40,7 @@ describe('typeorm check factories', () => {
       /dimensions: must be between 1 and 64000, got 0\n {2}- minVersion: must be a version like "0.7.0", got "latest"\n {2}- column: is required when `table` or `column` is given/,
     );
     expect(() => prismaMigrationsCheck({ dataSource: {} as never })).toThrow(/dataSource: must be a TypeORM DataSource or an object with a query\(sql, parameters\) method/);
-    expect(() => postgresCheck(undefined as never)).toThrow(new TypeError('postgresCheck() expects an options object, got undefined'));
+    expect(() => postgresCheck(undefined as never)).toThrow(new TypeError('Invalid postgresCheck options (1 problem):\n  - options: must be an object, got undefined'));
   });
 
   it('never echo the password in an error', () => {

@@ -1,8 +1,9 @@
 import { checkOptions, defineCheck, outcomeFromFindings, type Finding, type HealthCheck } from '../../engine/check.js';
+import { validateCheckOptions } from '../../engine/check-options-validation.js';
 import { failWith, guardHttp, HttpClient, segment } from '../http/http-client.js';
 import { expectOk, isRecord, type StatusPolicy } from '../http/http-status.js';
 import { UNEXPECTED_SHAPE } from '../http/messages.js';
-import { SHARED_SERVICE_DEFAULTS, validateOptions } from '../http/options.js';
+import { SHARED_SERVICE_DEFAULTS } from '../http/shared-service-defaults.js';
 import { CHROMA_COLLECTION_NOT_FOUND, CHROMA_NO_V2, CHROMA_V1_GONE } from './messages.js';
 import { dimensionFinding, validateVectorStore, type VectorStoreOptions } from './vector-store.js';
 
@@ -32,7 +33,7 @@ export interface ChromaCheckOptions extends VectorStoreOptions {
  * chromaCheck({ url: 'http://chroma:8000', collection: 'docs', dimensions: 384 })
  */
 export function chromaCheck(options: ChromaCheckOptions): HealthCheck {
-  validateOptions('chromaCheck', options, (problems, o) => {
+  validateCheckOptions('chromaCheck', options, (problems, o) => {
     validateVectorStore(problems, o);
     problems.requiredString('collection', o.collection);
     problems.string('tenant', o.tenant);

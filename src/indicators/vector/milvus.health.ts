@@ -1,8 +1,9 @@
 import { checkOptions, defineCheck, outcomeFromFindings, warn, type Finding, type HealthCheck } from '../../engine/check.js';
+import { validateCheckOptions } from '../../engine/check-options-validation.js';
 import { failWith, guardHttp, HttpClient, HttpFailure, type HttpReply } from '../http/http-client.js';
 import { errorDetail, expectOk, isRecord } from '../http/http-status.js';
 import { UNEXPECTED_SHAPE } from '../http/messages.js';
-import { SHARED_SERVICE_DEFAULTS, validateOptions } from '../http/options.js';
+import { SHARED_SERVICE_DEFAULTS } from '../http/shared-service-defaults.js';
 import { COLLECTION_NOT_FOUND, MILVUS_AUTH, MILVUS_ERROR, MILVUS_LOADING, MILVUS_NOT_LOADED, MILVUS_NO_VECTOR_FIELD, MILVUS_RATE_LIMITED } from './messages.js';
 import { dimensionFinding, validateVectorStore, type VectorStoreOptions } from './vector-store.js';
 
@@ -29,7 +30,7 @@ const VECTOR_TYPES = /Vector$/;
  * milvusCheck({ url: 'http://milvus:19530', apiKey: process.env.MILVUS_TOKEN, collection: 'docs', dimensions: 768 })
  */
 export function milvusCheck(options: MilvusCheckOptions): HealthCheck {
-  validateOptions('milvusCheck', options, (problems, o) => {
+  validateCheckOptions('milvusCheck', options, (problems, o) => {
     validateVectorStore(problems, o);
     problems.requiredString('collection', o.collection);
     problems.string('dbName', o.dbName);

@@ -1,8 +1,9 @@
 import { checkOptions, defineCheck, outcomeFromFindings, type Finding, type HealthCheck } from '../../engine/check.js';
+import { validateCheckOptions } from '../../engine/check-options-validation.js';
 import { failWith, guardHttp, HttpClient, segment } from '../http/http-client.js';
 import { expectOk, isRecord } from '../http/http-status.js';
 import { UNEXPECTED_SHAPE } from '../http/messages.js';
-import { SHARED_SERVICE_DEFAULTS, validateOptions } from '../http/options.js';
+import { SHARED_SERVICE_DEFAULTS } from '../http/shared-service-defaults.js';
 import { COLLECTION_NOT_FOUND, PINECONE_FULL, PINECONE_NOT_READY, PINECONE_NO_HOST, PINECONE_STATE } from './messages.js';
 import { dimensionFinding, validateVectorStore, type VectorStoreOptions } from './vector-store.js';
 
@@ -35,7 +36,7 @@ export interface PineconeCheckOptions extends Omit<VectorStoreOptions, 'url' | '
  * pineconeCheck({ apiKey: process.env.PINECONE_API_KEY!, index: 'docs', dimensions: 1536 })
  */
 export function pineconeCheck(options: PineconeCheckOptions): HealthCheck {
-  validateOptions('pineconeCheck', options, (problems, o) => {
+  validateCheckOptions('pineconeCheck', options, (problems, o) => {
     validateVectorStore(problems, o, { urlRequired: false });
     problems.secret('apiKey', o.apiKey);
     problems.requiredString('index', o.index);

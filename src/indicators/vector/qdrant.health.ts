@@ -1,8 +1,9 @@
 import { checkOptions, defineCheck, outcomeFromFindings, type Finding, type HealthCheck } from '../../engine/check.js';
+import { validateCheckOptions } from '../../engine/check-options-validation.js';
 import { guardHttp, failWith, HttpClient, segment } from '../http/http-client.js';
 import { expectOk, isRecord } from '../http/http-status.js';
 import { UNEXPECTED_SHAPE } from '../http/messages.js';
-import { SHARED_SERVICE_DEFAULTS, validateOptions } from '../http/options.js';
+import { SHARED_SERVICE_DEFAULTS } from '../http/shared-service-defaults.js';
 import {
   COLLECTION_NOT_FOUND,
   QDRANT_NOT_READY,
@@ -34,7 +35,7 @@ export interface QdrantCheckOptions extends VectorStoreOptions {
  * qdrantCheck({ url: 'http://qdrant:6333', apiKey: process.env.QDRANT_API_KEY, collection: 'docs', dimensions: 1536 })
  */
 export function qdrantCheck(options: QdrantCheckOptions): HealthCheck {
-  validateOptions('qdrantCheck', options, (problems, o) => {
+  validateCheckOptions('qdrantCheck', options, (problems, o) => {
     validateVectorStore(problems, o);
     problems.requiredString('collection', o.collection);
     problems.string('vectorName', o.vectorName);

@@ -1,5 +1,5 @@
 import type { CheckOptions, Finding } from '../../engine/check.js';
-import type { OptionProblems } from '../http/options.js';
+import type { CheckOptionProblems } from '../../engine/check-options-validation.js';
 import { DIMENSION_MISMATCH, DIMENSION_UNKNOWN } from './messages.js';
 
 /** Options every vector-store check accepts. */
@@ -13,7 +13,7 @@ export interface VectorStoreOptions extends CheckOptions {
 }
 
 /** Validates the options shared by every vector-store check. */
-export function validateVectorStore(problems: OptionProblems, options: Record<string, unknown>, { urlRequired = true } = {}): void {
+export function validateVectorStore(problems: CheckOptionProblems, options: Record<string, unknown>, { urlRequired = true } = {}): void {
   problems.url('url', options.url, { required: urlRequired });
   problems.secret('apiKey', options.apiKey, { required: false });
   problems.number('dimensions', options.dimensions, { min: 1 });

@@ -1,8 +1,9 @@
 import { checkOptions, defineCheck, outcomeFromFindings, type Finding, type HealthCheck } from '../../engine/check.js';
+import { validateCheckOptions } from '../../engine/check-options-validation.js';
 import { failWith, guardHttp, HttpClient, segment } from '../http/http-client.js';
 import { expectOk, isRecord } from '../http/http-status.js';
 import { UNEXPECTED_SHAPE } from '../http/messages.js';
-import { SHARED_SERVICE_DEFAULTS, validateOptions } from '../http/options.js';
+import { SHARED_SERVICE_DEFAULTS } from '../http/shared-service-defaults.js';
 import { COLLECTION_NOT_FOUND, WEAVIATE_NODES_DOWN, WEAVIATE_NO_HEALTHY_NODE, WEAVIATE_NOT_READY } from './messages.js';
 import { validateVectorStore, type VectorStoreOptions } from './vector-store.js';
 
@@ -26,7 +27,7 @@ export interface WeaviateCheckOptions extends Omit<VectorStoreOptions, 'dimensio
  * weaviateCheck({ url: 'https://my-cluster.weaviate.cloud', apiKey: process.env.WEAVIATE_API_KEY, collection: 'Article' })
  */
 export function weaviateCheck(options: WeaviateCheckOptions): HealthCheck {
-  validateOptions('weaviateCheck', options, (problems, o) => {
+  validateCheckOptions('weaviateCheck', options, (problems, o) => {
     validateVectorStore(problems, o);
     problems.requiredString('collection', o.collection);
     if (o.dimensions !== undefined) problems.add('dimensions', 'is not supported: Weaviate does not expose a vector dimension in its schema');

@@ -155,7 +155,15 @@ describe('bullmqCheck against the shared Redis and real workers', () => {
   it('rejects a Worker (or anything but a Queue) and bad thresholds with one TypeError', () => {
     const worker = { name: 'w', isPaused: () => false } as unknown as Queue;
     expect(() => bullmqCheck({ queue: worker, minWorkers: -1, backlogWarn: 1.5, failWhenPaused: 'yes' as unknown as boolean })).toThrow(
-      /queue: expected a BullMQ Queue \(a Worker will not do[\s\S]*minWorkers: expected a whole number >= 0, got `-1`[\s\S]*failWhenPaused: expected a boolean, got `"yes"`[\s\S]*backlogWarn: expected a whole number >= 0, got `1.5`/,
+      new TypeError(
+        [
+          'Invalid bullmqCheck options (4 problems):',
+          '  - queue: must be a BullMQ Queue (a Worker will not do: its blocking connection can hang a probe forever), got an object',
+          '  - minWorkers: must be a whole number >= 0 or Infinity, got -1',
+          '  - failWhenPaused: must be true or false, got "yes"',
+          '  - backlogWarn: must be a whole number >= 0 or Infinity, got 1.5',
+        ].join('\n'),
+      ),
     );
   });
 });

@@ -215,9 +215,9 @@ describe('secrets', () => {
     expect((error as Error).message).toBe(
       [
         'Invalid qdrantCheck options (5 problems):',
-        '  - timeoutMs: must be between 1 and 9007199254740991, got 0',
+        '  - timeoutMs: must be between 1 and 600000, got 0',
         '  - url: must use http or https, got "ftp:" in ftp://host',
-        '  - apiKey: must be a non-empty string, got number',
+        '  - apiKey: must be a non-empty string, got a number',
         '  - dimensions: must be between 1 and 9007199254740991, got -1',
         '  - collection: must be a non-empty string, got ""',
       ].join('\n'),

@@ -1,0 +1,45 @@
+/**
+ * Settles like `work`, or rejects with the signal's reason as soon as `signal` aborts.
+ *
+ * For drivers whose calls cannot be cancelled (ioredis, amqplib, most SDKs): the check returns at
+ * its timeout instead of waiting for the driver, and a reply that fails later is swallowed instead
+ * of becoming an unhandled rejection. The abort listener is removed once `work` settles, so a
+ * long-lived signal does not collect listeners.
+ *
+ * @param work The driver call, already started.
+ * @param signal The run's `ctx.signal`.
+ * @returns `work`'s value; rejects with `work`'s error, or with `signal.reason` once aborted.
+ *
+ * @example
+ * import { defineCheck, untilAborted } from 'nestjs-deep-health';
+ *
+ * defineCheck({
+ *   name: 'search',
+ *   run: async ({ signal }) => {
+ *     // the SDK takes no AbortSignal: race it, so a hung cluster fails at the timeout
+ *     await untilAborted(searchClient.ping(), signal);
+ *   },
+ * });
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  work.catch(() => undefined);
+  if (signal.aborted) return Promise.reject(abortReason(signal));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortReason(signal));
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new Error('aborted');
+}
