@@ -23,6 +23,8 @@ export interface SqlQueryable {
 export interface PgClient {
   query(sql: string, parameters?: unknown[]): Promise<{ rows: Record<string, unknown>[] } | { rows: Record<string, unknown>[] }[]>;
   release(error?: Error | boolean): void;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  removeListener(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** The public figures and methods of a pg `Pool`, plus the internals read defensively in `acquire`. */
@@ -205,6 +207,12 @@ export async function withPooledSession<T>(pool: PgPool, context: CheckContext, 
   const query: Query = async <Row>(sql: string, parameters?: unknown[]) =>
     rowsOf(await abortable(client.query(sql, parameters), signal)) as Row[];
   let broken: Error | undefined;
+  // pg-pool takes its own 'error' listener off a checked-out client and leaves it to the borrower:
+  // without this one, a connection reset during a check is an unhandled 'error' that kills the app.
+  const onError = (error: Error) => {
+    broken ??= error;
+  };
+  client.on('error', onError);
   try {
     await query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${statementTimeoutFor(context.timeoutMs, startedAt)}`);
     try {
@@ -220,6 +228,7 @@ export async function withPooledSession<T>(pool: PgPool, context: CheckContext, 
     if (signal.aborted || !isServerError(error)) broken = error instanceof Error ? error : new Error(String(error));
     throw error;
   } finally {
+    client.removeListener('error', onError);
     client.release(broken);
     // A hung server never acknowledges the polite goodbye pg sends on release; cut the socket.
     if (signal.aborted) destroyClient(client);
