@@ -283,7 +283,7 @@ function statusText(statuses) {
 
 function table(results) {
   const lines = [
-    '| adapter | scenario | req/s | p50 ms | p99 ms | ratio | Postgres round trips/s | Redis commands/s | check runs pg/mig/redis (max at 1 per TTL) | statuses |',
+    `| adapter | scenario | req/s | p50 ms | p99 ms | ratio | Postgres round trips/s | Redis commands/s | check runs pg/mig/redis in ${DURATION_S} s (max at 1 per TTL) | statuses |`,
     '|---|---|---:|---:|---:|---|---:|---:|---|---|',
   ];
   const names = {
@@ -301,10 +301,10 @@ function table(results) {
       bare: '1.00 (limit)',
       live: `${r.ratios.liveVsBare} × bare`,
       liveNoProcessChecks: `${r.ratios.liveNoProcessChecksVsBare} × bare (separate boot)`,
-      ready: `${r.ratios.readyVsTerminusUncached.rps} × / ${r.ratios.readyVsTerminusCached.rps} × terminus uncached / cached req/s`,
-      terminusReady: `p99 ratio ours/theirs ${r.ratios.readyVsTerminusUncached.p99}`,
-      terminusReadyCached: `p99 ratio ours/theirs ${r.ratios.readyVsTerminusCached.p99}`,
-      readyRedisBlackholed: `p99 ${s.readyRedisBlackholed.p99Ms} ms vs deadline ${LIB.deadlineMs} + 50 ms (max ${s.readyRedisBlackholed.maxMs} ms)`,
+      ready: `${r.ratios.readyVsTerminusUncached.rps} × terminus uncached, ${r.ratios.readyVsTerminusCached.rps} × terminus cached`,
+      terminusReady: `our p99 / theirs: ${r.ratios.readyVsTerminusUncached.p99}`,
+      terminusReadyCached: `our p99 / theirs: ${r.ratios.readyVsTerminusCached.p99}`,
+      readyRedisBlackholed: `p99 ${s.readyRedisBlackholed.p99Ms} ms, max ${s.readyRedisBlackholed.maxMs} ms (deadline ${LIB.deadlineMs} + 50 ms)`,
     };
     for (const [key, name] of Object.entries(names)) {
       const x = s[key];
