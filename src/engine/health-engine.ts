@@ -111,6 +111,9 @@ export class HealthEngine {
 
   /** Runs the given checks in parallel and aggregates them, answering within the deadline. */
   async evaluate(checks: readonly HealthCheck[], deadlineMs = this.settings.deadlineMs): Promise<Evaluation> {
+    // The common case of a probe flood: every result is cached and fresh. No run, no deadline timer.
+    const cached = this.freshResults(checks);
+    if (cached) return { status: aggregateStatus(cached), results: cached };
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, deadlineMs);
@@ -151,6 +154,18 @@ export class HealthEngine {
     });
     entry.inflight = inflight;
     return check.refreshInBackground && entry.result ? Promise.resolve(entry.result) : inflight;
+  }
+
+  /** Every check's result if all are cached and fresh, else `undefined`. */
+  private freshResults(checks: readonly HealthCheck[]): CheckResult[] | undefined {
+    const now = this.now();
+    const results: CheckResult[] = [];
+    for (const check of checks) {
+      const entry = this.entries.get(check);
+      if (!entry?.result || now >= entry.expiresAt) return undefined;
+      results.push(entry.result);
+    }
+    return results;
   }
 
   /** The last result of a check without running it, if any. */

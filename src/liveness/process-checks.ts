@@ -6,6 +6,8 @@ import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
 
 const WINDOW_MS = 5000;
 const RESOLUTION_MS = 10;
+/** Readings are cheap but not free; a liveness flood reuses them for this long. */
+const READING_TTL_MS = 1000;
 
 function level(value: number, warnAt: number, failAt: number): HealthStatus {
   return value >= failAt ? 'fail' : value >= warnAt ? 'warn' : 'pass';
@@ -28,7 +30,7 @@ export class ProcessMonitor {
         defineCheck({
           name: 'process:event-loop',
           componentType: 'system',
-          cacheTtlMs: 0,
+          cacheTtlMs: READING_TTL_MS,
           run: () => {
             const delayMs = this.eventLoopDelayMs();
             const status = level(delayMs, eventLoopDelay.warnMs, eventLoopDelay.failMs);
@@ -47,7 +49,7 @@ export class ProcessMonitor {
         defineCheck({
           name: 'process:heap',
           componentType: 'system',
-          cacheTtlMs: 0,
+          cacheTtlMs: READING_TTL_MS,
           run: () => {
             const stats = getHeapStatistics();
             const ratio = Math.round((stats.used_heap_size / stats.heap_size_limit) * 1000) / 1000;
