@@ -20,6 +20,9 @@ export interface HealthRequest {
  */
 @Injectable()
 export class HealthRequestHandler {
+  /** The last rendering of each layer (per details visibility), reused while its inputs are the same objects. */
+  private readonly rendered = new Map<string, { parts: readonly unknown[]; response: HealthHttpResponse }>();
+
   constructor(
     @Inject(DEEP_HEALTH_OPTIONS) private readonly options: ResolvedHealthOptions,
     private readonly health: HealthService,
@@ -36,7 +39,15 @@ export class HealthRequestHandler {
 
   async layer(layer: ReportLayer, request: HealthRequest): Promise<HealthHttpResponse> {
     const report: LayerReport = await this.health[layer]();
-    return renderReport(report, this.context(request));
+    const context = this.context(request);
+    // A probe flood reads the same cached results again and again: render them once.
+    const memoKey = `${layer}:${context.showDetails}`;
+    const parts = [report.status, report.output, report.draining, report.retryAfterSeconds, report.maintenance, ...report.results];
+    const memo = this.rendered.get(memoKey);
+    if (memo && memo.parts.length === parts.length && memo.parts.every((part, i) => part === parts[i])) return memo.response;
+    const response = renderReport(report, context);
+    this.rendered.set(memoKey, { parts, response });
+    return response;
   }
 
   async check(name: string, request: HealthRequest): Promise<HealthHttpResponse> {
