@@ -18,7 +18,7 @@ const services = [
     name: 'Redis',
     port: 6379,
     binary: 'redis-server',
-    start: () => 'redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /tmp --logfile /tmp/redis-ci.log',
+    start: () => 'mkdir -p /var/lib/redis /var/log/redis && redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no --dir /var/lib/redis --logfile /var/log/redis/ci.log',
     install: 'apt-get install redis-server, or: docker compose -f docker-compose.test.yml up -d',
   },
   {
