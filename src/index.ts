@@ -25,6 +25,6 @@ export type { SharedResultsOptions } from './maintenance/shared-results-options.
 export type { SharedResultStore, SharedCheckResult, SharedResultSettings } from './engine/health-engine.js';
 export { redactSecrets, describeError } from './redact/redact.js';
 export { fromTerminus, toTerminus, type TerminusIndicatorFunction, type TerminusIndicatorResult, type TerminusIndicatorStatus } from './terminus/terminus-adapters.js';
-export { HEALTH_METRICS, type MetricsOptions, type MetricsRegistry } from './metrics/health-metrics.js';
+export { HEALTH_METRICS, type HealthMetrics, type MetricsOptions, type MetricsRegistry } from './metrics/health-metrics.js';
 export { HealthServerHost } from './server/health-server.host.js';
 export type { HealthServerOptions } from './server/health-server.js';

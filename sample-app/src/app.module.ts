@@ -3,6 +3,7 @@ import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { DeepHealthModule } from 'nestjs-deep-health';
+import { redisMaintenanceStore } from 'nestjs-deep-health/redis';
 import type { DataSource } from 'typeorm';
 import type { SampleConfig } from './config.js';
 import { ConnectionsModule, DOCUMENTS_QUEUE_TOKEN, REDIS_TOKEN } from './connections/connections.module.js';
@@ -35,6 +36,8 @@ export class AppModule {
             metrics: true,
             adminToken: config.adminToken,
             shutdown: { drainDelayMs: config.drainDelayMs },
+            // With Redis, one PUT /health/maintenance {"scope":"fleet"} drains every replica.
+            ...(redis ? { maintenance: { store: redisMaintenanceStore({ client: redis, key: 'sample-app:maintenance' }) } } : {}),
           }),
         }),
       ],

@@ -178,4 +178,13 @@ describe('HealthEngine', () => {
     expect(result.status).toBe('fail');
     expect(signal?.aborted).toBe(true);
   });
+
+  it('fails runs that start after close without calling the check', async () => {
+    const engine = new HealthEngine(settings);
+    const run = jest.fn(() => 'pass' as const);
+    engine.close();
+    const result = await engine.result(defineCheck({ name: 'late', run }));
+    expect(result).toMatchObject({ status: 'fail', output: 'health engine is shutting down' });
+    expect(run).not.toHaveBeenCalled();
+  });
 });

@@ -244,6 +244,8 @@ export class HealthEngine {
   }
 
   private async execute(check: HealthCheck): Promise<CheckResult> {
+    // After close() the app's pools and clients are going away: do not ask them anything.
+    if (this.closed) return this.toResult(check, fail(ENGINE_CLOSED), 0);
     const timeoutMs = check.timeoutMs ?? this.settings.timeoutMs;
     const started = performance.now();
     const controller = new AbortController();
@@ -257,7 +259,6 @@ export class HealthEngine {
     };
     const timer = setTimeout(abort, timeoutMs, TIMEOUT_EXCEEDED(timeoutMs));
     this.running.add(abort);
-    if (this.closed) abort(ENGINE_CLOSED);
     let outcome: CheckOutcome;
     try {
       const ran = Promise.resolve()

@@ -44,6 +44,10 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly logger = new Logger('DeepHealth');
   private readonly processMonitor: ProcessMonitor;
   private readonly byName = new Map<string, HealthCheck>();
+  // Each layer's checks, chosen once: a probe flood must not filter the list on every request.
+  private readonly allChecks: readonly HealthCheck[];
+  private readonly startupChecks: readonly HealthCheck[];
+  private readonly readyChecks: readonly HealthCheck[];
   private bootstrapped = false;
   private startupLatched = false;
 
@@ -62,12 +66,15 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
     this.processMonitor = new ProcessMonitor(options.liveness);
     const storeCheck = maintenance.storeCheck ? [maintenance.storeCheck] : [];
     for (const check of [...this.processMonitor.checks, ...options.checks, ...storeCheck]) this.byName.set(check.name, check);
+    this.allChecks = [...this.byName.values()];
+    this.startupChecks = options.checks.filter((c) => c.startup);
+    this.readyChecks = options.checks.filter((c) => c.critical);
     this.engine.onResult((result, previous) => this.reportTransition(result, previous));
   }
 
   /** Every check the deep layer runs, process checks first. */
   get checks(): readonly HealthCheck[] {
-    return [...this.byName.values()];
+    return this.allChecks;
   }
 
   onApplicationBootstrap(): void {
@@ -84,7 +91,7 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
   async startup(): Promise<LayerReport> {
     if (this.startupLatched) return { layer: 'startup', status: 'pass', results: [] };
     if (!this.bootstrapped) return { layer: 'startup', status: 'fail', output: 'application is still booting', results: [] };
-    const report = await this.report('startup', this.options.checks.filter((c) => c.startup));
+    const report = await this.report('startup', this.startupChecks);
     if (report.status !== 'fail') {
       this.startupLatched = true;
       this.logger.log('startup complete');
@@ -94,7 +101,7 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Readiness: critical checks, plus maintenance and drain state. */
   async ready(): Promise<LayerReport> {
-    const report = await this.report('ready', this.options.checks.filter((c) => c.critical));
+    const report = await this.report('ready', this.readyChecks);
     const maintenance = this.maintenance.status();
     report.maintenance = maintenance;
     if (this.drain.isDraining) {
@@ -109,7 +116,7 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Deep: every check, critical or not; shows maintenance and drain state without failing on them. */
   async deep(): Promise<LayerReport> {
-    const report = await this.report('deep', this.checks);
+    const report = await this.report('deep', this.allChecks);
     report.maintenance = this.maintenance.status();
     if (this.drain.isDraining) report.draining = true;
     return report;
@@ -118,7 +125,10 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
   /** One check by name, or `undefined` for an unknown name. */
   async check(name: string): Promise<LayerReport | undefined> {
     const check = this.byName.get(name);
-    return check ? this.report('check', [check]) : undefined;
+    if (!check) return undefined;
+    const report = await this.report('check', [check]);
+    // One check answers for itself: a failing non-critical check is a 503 here, not a layer's `warn`.
+    return { ...report, status: report.results[0]!.status };
   }
 
   get isDraining(): boolean {

@@ -1,7 +1,7 @@
 import type { CheckResult } from '../engine/health-engine.js';
-import type { HealthStatus } from '../engine/health-status.js';
 import type { LayerReport } from '../engine/health.service.js';
 import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
+import { TO_TERMINUS } from '../terminus/terminus-adapters.js';
 
 /** A response ready to be written by any HTTP layer (Express, Fastify, the standalone server). */
 export interface HealthHttpResponse {
@@ -90,8 +90,6 @@ function ietfCheck(result: CheckResult, showDetails: boolean): Record<string, un
   };
 }
 
-const TERMINUS_STATUS: Record<HealthStatus, string> = { pass: 'up', warn: 'degraded', fail: 'down' };
-
 /** The @nestjs/terminus shape (`status`, `info`, `error`, `details`) plus the version fields. */
 function terminusBody(report: LayerReport, context: RenderContext): Record<string, unknown> {
   const info: Record<string, unknown> = {};
@@ -99,7 +97,7 @@ function terminusBody(report: LayerReport, context: RenderContext): Record<strin
   for (const result of report.results) {
     const { status, critical, componentType, time, durationMs, observedValue, observedUnit, measurements } = result;
     const entry = {
-      status: TERMINUS_STATUS[status],
+      status: TO_TERMINUS[status],
       critical,
       componentType,
       time,

@@ -9,6 +9,9 @@ const RESOLUTION_MS = 10;
 /** Readings are cheap but not free; a liveness flood reuses them for this long. */
 const READING_TTL_MS = 1000;
 
+/** Names of the built-in liveness checks; no configured check may take them. */
+export const PROCESS_CHECK_NAMES = { eventLoop: 'process:event-loop', heap: 'process:heap' } as const;
+
 function level(value: number, warnAt: number, failAt: number): HealthStatus {
   return value >= failAt ? 'fail' : value >= warnAt ? 'warn' : 'pass';
 }
@@ -28,7 +31,7 @@ export class ProcessMonitor {
     if (eventLoopDelay) {
       this.checks.push(
         defineCheck({
-          name: 'process:event-loop',
+          name: PROCESS_CHECK_NAMES.eventLoop,
           componentType: 'system',
           cacheTtlMs: READING_TTL_MS,
           run: () => {
@@ -47,7 +50,7 @@ export class ProcessMonitor {
     if (heap) {
       this.checks.push(
         defineCheck({
-          name: 'process:heap',
+          name: PROCESS_CHECK_NAMES.heap,
           componentType: 'system',
           cacheTtlMs: READING_TTL_MS,
           run: () => {
@@ -72,7 +75,7 @@ export class ProcessMonitor {
   }
 
   start(): void {
-    if (!this.checks.some((c) => c.name === 'process:event-loop') || this.histogram) return;
+    if (!this.checks.some((c) => c.name === PROCESS_CHECK_NAMES.eventLoop) || this.histogram) return;
     this.histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
     this.histogram.enable();
     // Rolling window: keep the last full window's p99 so one probe right after a reset still sees a stall.

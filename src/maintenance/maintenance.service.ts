@@ -39,6 +39,9 @@ export interface MaintenanceStoreSync {
 
 type Layer = 'instance' | 'fleet';
 
+/** The longest delay setTimeout takes (~24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /**
  * Takes this instance, or the whole fleet, out of rotation for planned work: readiness answers
  * 503 with `Retry-After` while liveness stays 200, and in read-only mode unsafe requests to the
@@ -268,12 +271,7 @@ export class MaintenanceService implements OnModuleInit, OnModuleDestroy {
     const effectiveBefore = this.closed ? undefined : combine(this.layers.instance, this.layers.fleet);
     clearTimeout(this.expiry[layer]);
     this.layers[layer] = next;
-    if (next.enabled && next.until && !this.closed) {
-      // setTimeout caps at ~24.8 days; status() also checks the end on every read.
-      const timer = setTimeout(() => this.current(layer), Math.min(Date.parse(next.until) - Date.now(), 2 ** 31 - 1));
-      timer.unref();
-      this.expiry[layer] = timer;
-    }
+    if (next.enabled && next.until && !this.closed) this.armExpiry(layer, next);
     if (next.enabled || before.enabled) this.logChange(layer, next, why);
     const effective = combine(this.layers.instance, this.layers.fleet);
     if (!effectiveBefore || !sameState(effectiveBefore, effective)) {
@@ -285,6 +283,20 @@ export class MaintenanceService implements OnModuleInit, OnModuleDestroy {
         }
       }
     }
+  }
+
+  /** Ends `state` at its `until` (status() also checks the end on every read). */
+  private armExpiry(layer: Layer, state: MaintenanceState): void {
+    const timer = setTimeout(
+      () => {
+        this.current(layer);
+        // setTimeout caps at ~24.8 days, less than the longest window (30 days): wait again.
+        if (this.layers[layer] === state && !this.closed) this.armExpiry(layer, state);
+      },
+      Math.min(Date.parse(state.until!) - Date.now(), MAX_TIMER_MS),
+    );
+    timer.unref();
+    this.expiry[layer] = timer;
   }
 
   private logChange(scope: MaintenanceScope, state: MaintenanceState, why: string): void {

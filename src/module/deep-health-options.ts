@@ -46,7 +46,7 @@ export interface ShutdownOptions {
 }
 
 export interface StatusChangeEvent {
-  /** The check name, or `null` for the whole deep status. */
+  /** The check name. */
   check: string;
   previous: HealthStatus | undefined;
   current: HealthStatus;

@@ -58,6 +58,13 @@ describe('resolveOptions', () => {
     expect(problems).toHaveLength(11);
   });
 
+  it('rejects a check that takes the name of a built-in liveness check (it would replace it silently)', () => {
+    expect(problemsOf({ checks: [check('process:heap'), check('process:event-loop')] })).toEqual([
+      'checks[0].name: "process:heap" is the name of a built-in liveness check; give your check another name',
+      'checks[1].name: "process:event-loop" is the name of a built-in liveness check; give your check another name',
+    ]);
+  });
+
   it('never echoes the admin token in an error', () => {
     const problems = problemsOf({ adminToken: 'tiny-secret' });
     expect(problems.join('\n')).not.toContain('tiny-secret');

@@ -7,6 +7,7 @@ import type { DeepHealthModuleOptions, ResolvedHealthOptions } from './deep-heal
 import { resolveServiceInfo } from './service-info.js';
 import { Problems, show } from './validation.js';
 import { CHECK_OPTION_LIMITS } from '../engine/check-options-validation.js';
+import { PROCESS_CHECK_NAMES } from '../liveness/process-checks.js';
 import { METRIC_NAME, type MetricsRegistry, type ResolvedMetricsOptions } from '../metrics/health-metrics.js';
 
 export const DEFAULT_PATH = 'health';
@@ -17,6 +18,7 @@ export const DEFAULT_METRICS_PREFIX = 'deep_health_';
 export const DEFAULT_SERVER_PORT = 9000;
 
 const TOP_LEVEL = ['path', 'checks', 'service', 'defaults', 'details', 'adminToken', 'liveness', 'shutdown', 'format', 'onStatusChange', 'maintenance', 'sharedResults', 'metrics', 'server'];
+const RESERVED_CHECK_NAMES: readonly string[] = Object.values(PROCESS_CHECK_NAMES);
 const CHECK_NAME = /^[A-Za-z0-9][A-Za-z0-9:._@/-]{0,99}$/;
 const PATH = /^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/;
 const { maxTimeoutMs: MAX_TIMEOUT_MS, maxCacheTtlMs: MAX_CACHE_TTL_MS } = CHECK_OPTION_LIMITS;
@@ -139,6 +141,8 @@ function validateChecks(problems: Problems, checks: unknown): void {
     }
     if (typeof check.name !== 'string' || !CHECK_NAME.test(check.name)) {
       problems.add(`${at}.name`, `must be 1-100 characters of letters, digits and : . _ @ / - (starting with a letter or digit), got ${show(check.name)}`);
+    } else if (RESERVED_CHECK_NAMES.includes(check.name)) {
+      problems.add(`${at}.name`, `"${check.name}" is the name of a built-in liveness check; give your check another name`);
     } else if (seen.has(check.name)) {
       problems.add(`${at}.name`, `duplicate check name "${check.name}" (also checks[${seen.get(check.name)}]); give one of them another name`);
     } else {

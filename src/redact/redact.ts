@@ -9,7 +9,7 @@ const URL_CREDENTIALS = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]*):([^\s/@]*)@/gi;
 const URL_USER_ONLY = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s:/@]+)@/gi;
 const BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi;
 const SECRET_PARAMS =
-  /([?&;\s,"'{](?:api[-_]?key|apikey|key|token|access[-_]?token|auth|password|passwd|pwd|secret|client[-_]?secret|x-api-key|x-goog-api-key|api-key)["']?\s*[=:]\s*["']?)([^\s&;,"'}]+)/gi;
+  /((?:^|[?&;\s,"'{])(?:api[-_]?key|apikey|key|token|access[-_]?token|auth|password|passwd|pwd|secret|client[-_]?secret|x-api-key|x-goog-api-key|api-key)["']?\s*[=:]\s*["']?)([^\s&;,"'}]+)/gi;
 const WELL_KNOWN_KEYS = /\b(sk-(?:ant-|proj-)?[A-Za-z0-9_-]{8,}|AIza[0-9A-Za-z_-]{20,}|pcsk_[A-Za-z0-9_]{10,})/g;
 
 export function redactSecrets(text: string, secrets: readonly string[] = []): string {
@@ -27,10 +27,15 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
     .replace(WELL_KNOWN_KEYS, MASK);
 }
 
+/** Objects nested deeper than this are replaced by {@link TOO_DEEP}, never passed on unredacted. */
+const MAX_DEPTH = 8;
+const TOO_DEEP = '[nested too deep]';
+
 /** Redacts every string inside a JSON-like value (objects, arrays), leaving numbers and booleans. */
 export function redactDeep<T>(value: T, secrets: readonly string[] = [], depth = 0): T {
   if (typeof value === 'string') return redactSecrets(value, secrets) as T;
-  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > MAX_DEPTH) return TOO_DEEP as T;
   if (Array.isArray(value)) return value.map((item) => redactDeep(item, secrets, depth + 1)) as T;
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
@@ -51,14 +56,15 @@ export function describeError(error: unknown, secrets: readonly string[] = []): 
     const message = error.message || error.name || 'error';
     text = code && !message.includes(code) ? `${code}: ${message}` : message;
     if (!error.message && Array.isArray(error.errors) && error.errors.length > 0) {
-      text = error.errors.map((e) => describeError(e)).join('; ');
+      text = error.errors.map((e) => describeError(e, secrets)).join('; ');
     }
   } else if (typeof error === 'string') {
     text = error;
   } else {
     text = 'unknown error';
   }
-  return redactSecrets(text.split('\n')[0]!.slice(0, 500), secrets);
+  // Redact before cutting: a cut through a secret would leave a prefix no pattern recognises.
+  return redactSecrets(text.split('\n')[0]!, secrets).slice(0, 500);
 }
 
 function isErrorLike(value: unknown): value is { message: string; name?: string; code?: unknown; errors?: unknown[] } {

@@ -72,7 +72,9 @@ export class HealthServer {
 
     if (method === 'GET' && route in LAYERS) return this.write(res, await this.handler.layer(LAYERS[route]!, request), req);
     if (method === 'GET' && route.startsWith('checks/')) {
-      return this.write(res, await this.handler.check(decodeURIComponent(route.slice('checks/'.length)), request), req);
+      const name = decodeSegment(route.slice('checks/'.length));
+      if (name === undefined) return this.write(res, this.handler.error(400, 'Bad Request', 'malformed percent-encoding in the check name', request), req);
+      return this.write(res, await this.handler.check(name, request), req);
     }
     if (route === 'maintenance') {
       if (method === 'GET') return this.write(res, this.handler.maintenanceStatus(request), req);
@@ -94,6 +96,15 @@ export class HealthServer {
   private write(res: ServerResponse, response: HealthHttpResponse, req: IncomingMessage): void {
     res.writeHead(response.statusCode, { ...response.headers, 'Content-Length': Buffer.byteLength(response.body) });
     res.end(req.method === 'HEAD' ? undefined : response.body);
+  }
+}
+
+/** A percent-decoded path segment, or `undefined` when its encoding is malformed (a 400, not a 500). */
+function decodeSegment(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
   }
 }
 

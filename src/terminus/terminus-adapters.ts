@@ -33,6 +33,10 @@ export function fromTerminus(name: string, indicator: TerminusIndicatorFunction,
   if (typeof indicator !== 'function' && typeof (indicator as PromiseLike<unknown>)?.then !== 'function') {
     throw new TypeError(`fromTerminus("${name}"): expected a terminus HealthIndicatorFunction, got ${typeof indicator}`);
   }
+  if (indicator instanceof Promise) {
+    // A promise settles once: every later run would report its first result forever.
+    throw new TypeError(`fromTerminus("${name}"): pass a function (() => indicator.check(...)), not a promise: a promise settles only once`);
+  }
   return defineCheck({
     name,
     ...options,
@@ -66,7 +70,8 @@ function outcomeOf(result: TerminusIndicatorResult): CheckOutcome {
   return { status, ...(messages.length ? { output: messages.join('; ') } : {}), details };
 }
 
-const TO_TERMINUS = { pass: 'up', warn: 'degraded', fail: 'down' } as const;
+/** This module's statuses as terminus names them (also used by `format: 'terminus'`). */
+export const TO_TERMINUS = { pass: 'up', warn: 'degraded', fail: 'down' } as const satisfies Record<CheckOutcome['status'], TerminusIndicatorStatus>;
 
 /**
  * Turns one of this module's checks into a terminus indicator function, so it can sit in a

@@ -62,6 +62,17 @@ describe.each(ADAPTERS)('endpoints on %s', (adapter) => {
     expect((await running.get('/health/ready')).status).toBe(200);
   });
 
+  it('one check answers with its own status: 503 for a failing non-critical check', async () => {
+    llm.set({ status: 'fail', output: 'API key rejected' });
+    const res = await running.get('/health/checks/openai');
+    expect(res.status).toBe(503);
+    expect(res.json).toMatchObject({ status: 'fail', layer: 'check', checks: { openai: [{ status: 'fail', critical: false }] } });
+    llm.set({ status: 'warn', output: 'slow' });
+    const warned = await running.get('/health/checks/openai');
+    expect(warned.status).toBe(200);
+    expect(warned.json.status).toBe('warn');
+  });
+
   it('deep is 503 when a critical check fails', async () => {
     db.set({ status: 'fail', output: 'password authentication failed' });
     const res = await running.get('/health/deep');

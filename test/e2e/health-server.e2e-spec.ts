@@ -35,6 +35,10 @@ describe('health server for apps without an HTTP adapter', () => {
     expect((await fetch(base)).status).toBe(200);
     expect((await fetch(`${base}/checks/queue`)).status).toBe(200);
     expect((await fetch(`${base}/checks/nope`)).status).toBe(404);
+    // A malformed percent-encoding is the caller's mistake: 400 with a reason, as on Express and Fastify.
+    const malformed = await fetch(`${base}/checks/%E0%A4%A`);
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as { message: string }).message).toContain('percent-encoding');
     expect(await (await fetch(`${base}/metrics`)).text()).toContain('deep_health_check_status{check="queue"');
     expect((await fetch(`${base}/../elsewhere`)).status).toBe(404);
     expect((await fetch(`${base}/ready`, { method: 'HEAD' })).status).toBe(200);

@@ -33,6 +33,10 @@ describe('terminus interoperability', () => {
     }
   });
 
+  it('refuses a one-shot promise, which would report its first result forever', () => {
+    expect(() => fromTerminus('once', Promise.resolve({ once: { status: 'up' as const } }))).toThrow(/pass a function/);
+  });
+
   it('lets our checks sit in a plain terminus HealthCheckService.check([...])', async () => {
     const ok = defineCheck({ name: 'ours_ok', run: () => ({ status: 'pass', observedValue: 1, observedUnit: 'ms' }) });
     const warn = defineCheck({ name: 'ours_warn', run: () => 'warn' });

@@ -159,6 +159,8 @@ describe('sample app with Redis, RabbitMQ and the worker process', () => {
     expect(deep.body.checks['bullmq:embed-documents'][0]).toMatchObject({ status: 'fail', critical: false });
     expect(deep.body.status).toBe('warn');
     expect((await get(`${base}/health/ready`)).status).toBe(200);
+    // REDIS_URL also switches on fleet-wide maintenance.
+    expect(deep.body.checks['maintenance:store'][0].status).toBe('pass');
     // The admin token never shows up in a response.
     expect(JSON.stringify(deep.body)).not.toContain(TOKEN);
   });
@@ -183,6 +185,21 @@ describe('sample app with Redis, RabbitMQ and the worker process', () => {
     expect(((await post.json()) as { embedding: string }).embedding).toBe('queued');
     const found = await until(() => get(`${base}/documents/search?q=worker%20process`), (r) => Array.isArray(r.body) && r.body.length > 0);
     expect(found.body[0].title).toBe('Queued');
+  });
+
+  it('enters and leaves fleet-wide maintenance through Redis', async () => {
+    const put = await fetch(`${base}/health/maintenance`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'sample fleet drill', scope: 'fleet', durationSeconds: 60 }),
+    });
+    expect(put.status).toBe(200);
+    const ready = await get(`${base}/health/ready`);
+    expect(ready.status).toBe(503);
+    expect(ready.body.maintenance).toMatchObject({ enabled: true, scope: 'fleet', reason: 'sample fleet drill' });
+    const del = await fetch(`${base}/health/maintenance`, { method: 'DELETE', headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(del.status).toBe(200);
+    expect((await get(`${base}/health/ready`)).status).toBe(200);
   });
 
   it('worker exits cleanly on SIGTERM and its health server closes', async () => {

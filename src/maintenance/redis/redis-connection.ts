@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
+import { untilAborted } from '../../engine/until-aborted.js';
 import { STORE_CLOSED, STORE_NOT_READY } from '../messages.js';
 
 /** An ioredis client the fleet stores accept: a single node or a Cluster. */
@@ -53,11 +54,5 @@ export function assertReady(client: RedisClient): void {
 
 /** Rejects with the signal's reason when it aborts before `promise` settles. */
 export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
+  return signal ? untilAborted(promise, signal) : promise;
 }
