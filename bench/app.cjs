@@ -17,6 +17,7 @@
  * Tells its parent { event: 'listening', port } over IPC.
  */
 'use strict';
+const { createAdapter } = require('../test/support/adapter.cjs');
 require('reflect-metadata');
 const { Controller, Get, Inject, Module } = require('@nestjs/common');
 const { NestFactory } = require('@nestjs/core');
@@ -155,14 +156,7 @@ async function main() {
     }),
   ]);
 
-  let adapter;
-  if (env.ADAPTER === 'fastify') {
-    const { FastifyAdapter } = require('@nestjs/platform-fastify');
-    adapter = new FastifyAdapter();
-  } else {
-    const { ExpressAdapter } = require('@nestjs/platform-express');
-    adapter = new ExpressAdapter();
-  }
+  const adapter = createAdapter(env.ADAPTER);
   const app = await NestFactory.create(AppModule, adapter, { logger: false });
   app.enableShutdownHooks();
   await app.listen(0, '127.0.0.1');

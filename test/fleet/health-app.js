@@ -15,6 +15,7 @@
  * "database" was already closed by its onModuleDestroy, unless db=skip).
  */
 'use strict';
+const { createAdapter } = require('../support/adapter.cjs');
 require('reflect-metadata');
 const path = require('node:path');
 const { Controller, Get, Inject, Injectable, Module, Post, Query } = require('@nestjs/common');
@@ -95,14 +96,7 @@ async function main() {
     ],
     AppModule,
   );
-  let adapter;
-  if (env.ADAPTER === 'fastify') {
-    const { FastifyAdapter } = require('@nestjs/platform-fastify');
-    adapter = new FastifyAdapter();
-  } else {
-    const { ExpressAdapter } = require('@nestjs/platform-express');
-    adapter = new ExpressAdapter();
-  }
+  const adapter = createAdapter(env.ADAPTER);
   const app = await NestFactory.create(AppModule, adapter, { logger: env.APP_LOGS ? undefined : false });
   app.enableShutdownHooks();
   await app.listen(Number(env.PORT ?? 0), '127.0.0.1');

@@ -16,6 +16,7 @@
  * Tells its parent { event: 'listening', port } over IPC.
  */
 'use strict';
+const { createAdapter } = require('../support/adapter.cjs');
 require('reflect-metadata');
 const path = require('node:path');
 const { Controller, Get, Module, ServiceUnavailableException } = require('@nestjs/common');
@@ -113,14 +114,7 @@ async function main() {
     ],
     AppModule,
   );
-  let adapter;
-  if (env.ADAPTER === 'fastify') {
-    const { FastifyAdapter } = require('@nestjs/platform-fastify');
-    adapter = new FastifyAdapter();
-  } else {
-    const { ExpressAdapter } = require('@nestjs/platform-express');
-    adapter = new ExpressAdapter();
-  }
+  const adapter = createAdapter(env.ADAPTER);
   const app = await NestFactory.create(AppModule, adapter, { logger: env.APP_LOGS ? undefined : false });
   await app.listen(0, '127.0.0.1');
   process.send({ event: 'listening', port: app.getHttpServer().address().port });
