@@ -17,10 +17,9 @@
  * Tells its parent { event: 'listening', port } over IPC.
  */
 'use strict';
-const { createAdapter } = require('../test/support/adapter.cjs');
+const { runChild, serveInChild } = require('../test/support/child-app.cjs');
 require('reflect-metadata');
 const { Controller, Get, Inject, Module } = require('@nestjs/common');
-const { NestFactory } = require('@nestjs/core');
 const { HealthCheckService, HealthIndicatorService, TerminusModule, TypeOrmHealthIndicator } = require('@nestjs/terminus');
 const { DataSource } = require('typeorm');
 const { Redis } = require('ioredis');
@@ -156,15 +155,7 @@ async function main() {
     }),
   ]);
 
-  const adapter = createAdapter(env.ADAPTER);
-  const app = await NestFactory.create(AppModule, adapter, { logger: false });
-  app.enableShutdownHooks();
-  await app.listen(0, '127.0.0.1');
-  process.send({ event: 'listening', port: app.getHttpServer().address().port });
-  process.on('disconnect', () => void app.close().finally(() => process.exit(0)));
+  await serveInChild(AppModule, { adapter: env.ADAPTER, shutdownHooks: true });
 }
 
-main().catch((error) => {
-  process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
-  process.exit(1);
-});
+runChild(main);

@@ -15,7 +15,7 @@
  * "database" was already closed by its onModuleDestroy, unless db=skip).
  */
 'use strict';
-const { createAdapter } = require('../support/adapter.cjs');
+const { createAdapter } = require('../support/child-app.cjs');
 require('reflect-metadata');
 const path = require('node:path');
 const { Controller, Get, Inject, Injectable, Module, Post, Query } = require('@nestjs/common');

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { admin, createTestDatabase, type TestDatabase } from '../integration/typeorm/fixtures';
 import { TcpFaultProxy } from '../support/tcp-fault-proxy';
+import { parseJson } from '../support/health-app';
 
 const APP = path.join(__dirname, 'fault-app.js');
 const DIST = path.resolve(process.env.DEEP_HEALTH_DIST || path.join(__dirname, '../../dist'), 'indicators/typeorm/index.js');
@@ -97,13 +98,7 @@ export class FaultApp {
     const started = performance.now();
     try {
       const res = await fetch(this.url + pathname, { signal: AbortSignal.timeout(timeoutMs) });
-      const text = await res.text();
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
-      }
+      const json: unknown = parseJson(await res.text());
       return { status: res.status, json, elapsedMs: performance.now() - started };
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause;

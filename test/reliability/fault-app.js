@@ -16,11 +16,10 @@
  * Tells its parent { event: 'listening', port } over IPC.
  */
 'use strict';
-const { createAdapter } = require('../support/adapter.cjs');
+const { runChild, serveInChild } = require('../support/child-app.cjs');
 require('reflect-metadata');
 const path = require('node:path');
 const { Controller, Get, Module, ServiceUnavailableException } = require('@nestjs/common');
-const { NestFactory } = require('@nestjs/core');
 const { DataSource } = require('typeorm');
 const { Redis } = require('ioredis');
 
@@ -114,14 +113,7 @@ async function main() {
     ],
     AppModule,
   );
-  const adapter = createAdapter(env.ADAPTER);
-  const app = await NestFactory.create(AppModule, adapter, { logger: env.APP_LOGS ? undefined : false });
-  await app.listen(0, '127.0.0.1');
-  process.send({ event: 'listening', port: app.getHttpServer().address().port });
-  process.on('disconnect', () => void app.close().finally(() => process.exit(0)));
+  await serveInChild(AppModule, { adapter: env.ADAPTER, logger: env.APP_LOGS ? undefined : false });
 }
 
-main().catch((error) => {
-  process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
-  process.exit(1);
-});
+runChild(main);

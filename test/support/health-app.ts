@@ -39,6 +39,15 @@ class OrdersController {
   }
 }
 
+/** The body as JSON, or `undefined` when it is not JSON. */
+export function parseJson(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 export async function startHealthApp(
   adapter: AdapterName,
   options: DeepHealthForRootOptions | { module: DynamicModule },
@@ -54,13 +63,7 @@ export async function startHealthApp(
   const request = async (method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}) => {
     const res = await fetch(url + path, { method, headers: init.headers, body: init.body });
     const text = await res.text();
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      json = undefined;
-    }
-    return { status: res.status, headers: res.headers, text, json };
+    return { status: res.status, headers: res.headers, text, json: parseJson(text) };
   };
   return {
     app,
