@@ -1,3 +1,4 @@
+import type { AuthFailureBudgetOptions, ResolvedAuthFailureBudget } from '../transport/auth-failure-budget.js';
 import type { MetricsOptions, ResolvedMetricsOptions } from '../metrics/health-metrics.js';
 import type { HealthServerOptions } from '../transport/standalone/health-server.js';
 import type { HealthCheck } from '../engine/check.js';
@@ -73,6 +74,12 @@ export interface DeepHealthModuleOptions {
   details?: DetailsPolicy;
   /** Bearer token for details and the maintenance endpoints. Without it those endpoints answer 404. */
   adminToken?: string;
+  /**
+   * Wrong admin tokens one client (remote address) may send before it gets 429 with `Retry-After`
+   * until its window ends; other clients and token-less probes are never affected. `false` turns
+   * it off. @default { maxFailures: 10, windowSeconds: 60, maxClients: 10000 }
+   */
+  authFailureBudget?: AuthFailureBudgetOptions | false;
   liveness?: LivenessOptions;
   shutdown?: ShutdownOptions;
   /** @default 'ietf' (application/health+json) */
@@ -110,6 +117,7 @@ export interface ResolvedHealthOptions {
   defaults: { timeoutMs: number; cacheTtlMs: number; deadlineMs: number };
   details: DetailsPolicy;
   adminToken?: string;
+  authFailureBudget: ResolvedAuthFailureBudget | false;
   liveness: {
     eventLoopDelay: false | { warnMs: number; failMs: number };
     heap: false | { warnRatio: number; failRatio: number };

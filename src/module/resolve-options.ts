@@ -5,6 +5,7 @@ import { STORE_CHECK_NAME_TAKEN } from '../maintenance/messages.js';
 import { resolveSharedResultsOptions } from './shared-results-options.js';
 import type { DeepHealthModuleOptions, ResolvedHealthOptions } from './deep-health-options.js';
 import { resolveServiceInfo } from './service-info.js';
+import { resolveAuthFailureBudget } from '../transport/auth-failure-budget.js';
 import { Problems, show } from '../validation/problems.js';
 import { CHECK_OPTION_LIMITS } from '../validation/check-options-validation.js';
 import { PROCESS_CHECK_NAMES } from '../layers/process-checks.js';
@@ -17,7 +18,7 @@ export const DEFAULT_DEADLINE_MS = 900;
 export const DEFAULT_METRICS_PREFIX = 'deep_health_';
 export const DEFAULT_SERVER_PORT = 9000;
 
-const TOP_LEVEL = ['path', 'checks', 'service', 'defaults', 'details', 'adminToken', 'liveness', 'shutdown', 'format', 'onStatusChange', 'maintenance', 'sharedResults', 'metrics', 'server'];
+const TOP_LEVEL = ['path', 'checks', 'service', 'defaults', 'details', 'adminToken', 'authFailureBudget', 'liveness', 'shutdown', 'format', 'onStatusChange', 'maintenance', 'sharedResults', 'metrics', 'server'];
 const RESERVED_CHECK_NAMES: readonly string[] = Object.values(PROCESS_CHECK_NAMES);
 const CHECK_NAME = /^[A-Za-z0-9][A-Za-z0-9:._@/-]{0,99}$/;
 const PATH = /^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/;
@@ -57,6 +58,8 @@ export function resolveOptions(raw: DeepHealthModuleOptions & { path?: string },
     const got = typeof options.adminToken === 'string' ? `${options.adminToken.length} characters` : show(options.adminToken);
     problems.add('adminToken', `must be a string of at least 16 characters (got ${got})`);
   }
+
+  const authFailureBudget = resolveAuthFailureBudget(problems, options.authFailureBudget);
 
   const liveness = (options.liveness ?? {}) as Record<string, unknown>;
   if (problems.object('liveness', options.liveness, ['eventLoopDelay', 'heap'])) {
@@ -101,6 +104,7 @@ export function resolveOptions(raw: DeepHealthModuleOptions & { path?: string },
     },
     details: (options.details as ResolvedHealthOptions['details'] | undefined) ?? 'when-authorized',
     adminToken: options.adminToken as string | undefined,
+    authFailureBudget,
     liveness: {
       eventLoopDelay: loop === false ? false : { warnMs: loop?.warnMs ?? 200, failMs: loop?.failMs ?? 1000 },
       heap: heap === false ? false : { warnRatio: heap?.warnRatio ?? 0.9, failRatio: heap?.failRatio ?? 0.98 },

@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, Headers, Param, Put, Query, Res, Type } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, Param, Put, Query, Req, Res, Type } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AllowInMaintenance } from '../../maintenance/allow-in-maintenance.decorator.js';
 import type { HealthHttpResponse } from '../health-response.js';
 import { HealthRequestHandler } from '../health-request-handler.js';
 import { HEALTH_ROUTES, type HealthRoute, type RouteMethod, type RouteRequest } from '../routes.js';
+import { FASTIFY_ROUTE_CONFIG, nestRouteRequest, ROUTE_CONFIG_KEY } from './adapter-bodies.js';
 
 const MAPPINGS: Record<RouteMethod, (paths: string[]) => MethodDecorator> = { GET: Get, PUT: Put, DELETE: Delete };
 
@@ -37,19 +38,21 @@ interface ControllerInstance {
   write(res: unknown, response: HealthHttpResponse): void;
 }
 
-/** Adds `route.name(res, params, query, headers, body?)` to the controller, decorated as Nest reads it. */
+/** Adds `route.name(res, req, params, query, headers, body?)` to the controller, decorated as Nest reads it. */
 function defineRouteMethod(prototype: object, route: HealthRoute): void {
-  async function handle(this: ControllerInstance, res: unknown, params: RouteRequest['params'], query: RouteRequest['query'], headers: RouteRequest['headers'], body?: unknown) {
-    const request: RouteRequest = { params: params ?? {}, query: query ?? {}, headers: headers ?? {}, ...(route.body ? { body } : {}) };
-    this.write(res, await route.handle(this.handler, request));
+  async function handle(this: ControllerInstance, res: unknown, req: unknown, params: RouteRequest['params'], query: RouteRequest['query'], headers: RouteRequest['headers'], body?: unknown) {
+    this.write(res, await route.handle(this.handler, nestRouteRequest(req, route, params, query, headers, body)));
   }
   Object.defineProperty(handle, 'name', { value: route.name });
   Object.defineProperty(prototype, route.name, { value: handle, writable: true, configurable: true, enumerable: false });
   const key = route.name;
   Res()(prototype, key, 0);
-  Param()(prototype, key, 1);
-  Query()(prototype, key, 2);
-  Headers()(prototype, key, 3);
-  if (route.body) Body()(prototype, key, 4);
+  Req()(prototype, key, 1);
+  Param()(prototype, key, 2);
+  Query()(prototype, key, 3);
+  Headers()(prototype, key, 4);
+  if (route.body) Body()(prototype, key, 5);
+  // Read by the Fastify adapter (route `config`), so AdapterBodies knows the module's routes; Express ignores it.
+  Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG, { [ROUTE_CONFIG_KEY]: route.name }, handle);
   MAPPINGS[route.method]([...route.paths])(prototype, key, Object.getOwnPropertyDescriptor(prototype, key)!);
 }
