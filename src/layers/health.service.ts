@@ -15,6 +15,7 @@ import { ProcessMonitor } from './process-checks.js';
 import type { HealthCheck } from '../engine/check.js';
 import { HealthEngine, type CheckResult } from '../engine/health-engine.js';
 import type { HealthStatus } from '../engine/health-status.js';
+import { redactSecrets } from '../engine/redact.js';
 
 /** The layers the endpoints answer for. */
 export type HealthLayer = 'live' | 'startup' | 'ready' | 'deep' | 'check';
@@ -48,6 +49,8 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly allChecks: readonly HealthCheck[];
   private readonly startupChecks: readonly HealthCheck[];
   private readonly readyChecks: readonly HealthCheck[];
+  /** Every registered secret (admin token, every check's), masked in every result and log line. */
+  private readonly secrets: readonly string[];
   private bootstrapped = false;
   private startupLatched = false;
 
@@ -57,8 +60,10 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly drain: GracefulDrain,
   ) {
     const shared = options.sharedResults;
+    this.secrets = registeredSecrets(options);
     this.engine = new HealthEngine({
       ...options.defaults,
+      secrets: this.secrets,
       ...(shared
         ? { sharedResults: { store: shared.store, shares: (check) => shared.checks.includes(check.name), namespace: options.service.name } }
         : {}),
@@ -149,7 +154,9 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
   private reportTransition(result: CheckResult, previous: CheckResult | undefined): void {
     const before = previous?.status;
     if (before === result.status || (before === undefined && result.status === 'pass')) return;
-    const line = `check ${result.name}: ${before ?? 'unknown'} -> ${result.status}${result.output ? ` (${result.output})` : ''}`;
+    // The result is redacted already; the line goes through the same redactor again, whole, so that
+    // what a log line may contain is exactly what a response with details may contain.
+    const line = redactSecrets(`check ${result.name}: ${before ?? 'unknown'} -> ${result.status}${result.output ? ` (${result.output})` : ''}`, this.secrets);
     if (result.status === 'fail' && result.critical) this.logger.error(line);
     else if (result.status === 'pass') this.logger.log(line);
     else this.logger.warn(line);
@@ -161,4 +168,9 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
     const notPassing = results.filter((r) => r.status !== 'pass').map((r) => `${r.name} ${r.status === 'fail' ? 'failed' : 'warns'}`);
     return { layer, status, results, ...(notPassing.length ? { output: notPassing.join(', ') } : {}) };
   }
+}
+
+/** Every secret the module knows: the admin token and every check's own (masked in all results). */
+export function registeredSecrets(options: Pick<ResolvedHealthOptions, 'adminToken' | 'checks'>): string[] {
+  return [...new Set([...(options.adminToken ? [options.adminToken] : []), ...options.checks.flatMap((check) => check.secrets)])];
 }
