@@ -1,14 +1,14 @@
 export * from './engine/health-status.js';
 export * from './engine/check.js';
-export { validateCheckOptions, CheckOptionProblems, type UrlScheme } from './engine/check-options-validation.js';
+export { validateCheckOptions, CheckOptionProblems, type UrlScheme } from './validation/check-options-validation.js';
 export { untilAborted } from './engine/until-aborted.js';
 export { HealthEngine, type CheckResult, type Evaluation, type EngineSettings, type ResultListener } from './engine/health-engine.js';
 export { aggregateStatus } from './engine/aggregate.js';
-export { HealthService, type LayerReport, type HealthLayer } from './engine/health.service.js';
+export { HealthService, type LayerReport, type HealthLayer } from './layers/health.service.js';
 export { DeepHealthModule, type DeepHealthForRootOptions, type DeepHealthForRootAsyncOptions } from './module/deep-health.module.js';
 export type * from './module/deep-health-options.js';
 export { DEEP_HEALTH_OPTIONS, getDeepHealthOptionsToken, InjectDeepHealthOptions } from './module/tokens.js';
-export { InvalidOptionsError } from './module/validation.js';
+export { InvalidOptionsError } from './validation/problems.js';
 export {
   MaintenanceService,
   InvalidMaintenanceRequestError,
@@ -21,10 +21,10 @@ export { MaintenanceGuard } from './maintenance/maintenance.guard.js';
 export { AllowInMaintenance, ALLOW_IN_MAINTENANCE } from './maintenance/allow-in-maintenance.decorator.js';
 export type { MaintenanceStore, StoreCallOptions } from './maintenance/maintenance-store.js';
 export type { MaintenanceOptions } from './maintenance/maintenance-options.js';
-export type { SharedResultsOptions } from './maintenance/shared-results-options.js';
+export type { SharedResultsOptions } from './module/shared-results-options.js';
 export type { SharedResultStore, SharedCheckResult, SharedResultSettings } from './engine/health-engine.js';
-export { redactSecrets, describeError } from './redact/redact.js';
+export { redactSecrets, describeError } from './engine/redact.js';
 export { fromTerminus, toTerminus, type TerminusIndicatorFunction, type TerminusIndicatorResult, type TerminusIndicatorStatus } from './terminus/terminus-adapters.js';
 export { HEALTH_METRICS, type HealthMetrics, type MetricsOptions, type MetricsRegistry } from './metrics/health-metrics.js';
-export { HealthServerHost } from './server/health-server.host.js';
-export type { HealthServerOptions } from './server/health-server.js';
+export { HealthServerHost } from './transport/standalone/health-server.host.js';
+export type { HealthServerOptions } from './transport/standalone/health-server.js';

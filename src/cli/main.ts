@@ -2,7 +2,7 @@
 // The package `bin`. It imports Node built-ins and ./probe only (never Nest, never a driver), so it
 // starts in tens of milliseconds inside a Docker HEALTHCHECK or a distroless image.
 import { parseArgs } from 'node:util';
-import { describeError } from '../redact/redact.js';
+import { describeError } from '../engine/redact.js';
 import {
   BAD_OPTION,
   BAD_TIMEOUT,

@@ -3,7 +3,7 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { performance } from 'node:perf_hooks';
-import { describeError, redactSecrets } from '../redact/redact.js';
+import { describeError, redactSecrets } from '../engine/redact.js';
 import {
   BAD_TIMEOUT,
   BAD_URL,

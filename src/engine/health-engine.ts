@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
-import { redactDeep } from '../redact/redact.js';
+import { redactDeep } from './redact.js';
 import { aggregateStatus } from './aggregate.js';
 import { fail, normalizeOutcome, type CheckOutcome, type HealthCheck } from './check.js';
 import { isHealthStatus, type HealthStatus } from './health-status.js';
 import { CHECK_THREW, DEADLINE_EXCEEDED, ENGINE_CLOSED, TIMEOUT_EXCEEDED } from './messages.js';
-import { describeError } from '../redact/redact.js';
+import { describeError } from './redact.js';
 
 /** A check's outcome as observed by the engine. */
 export interface CheckResult extends CheckOutcome {

@@ -1,6 +1,6 @@
 import { defineCheck } from '../engine/check.js';
 import { resolveOptions } from '../module/resolve-options.js';
-import { InvalidOptionsError } from '../module/validation.js';
+import { InvalidOptionsError } from '../validation/problems.js';
 import { parseEnableRequest, parseStoredState } from './maintenance-request.js';
 import type { MaintenanceStore } from './maintenance-store.js';
 

@@ -1,4 +1,4 @@
-import { Problems, show } from '../module/validation.js';
+import { Problems, show } from '../validation/problems.js';
 import { isMaintenanceStore, type MaintenanceStore } from './maintenance-store.js';
 import { DEFAULT_REASON, MAINTENANCE_MODE_ENV_INVALID, STORE_SHAPE } from './messages.js';
 import { reasonProblem } from './maintenance-request.js';

@@ -1,4 +1,4 @@
-import { InvalidOptionsError, Problems, show } from '../module/validation.js';
+import { InvalidOptionsError, Problems, show } from '../validation/problems.js';
 import type { DisableMaintenance, MaintenanceScope, MaintenanceState } from './maintenance-state.js';
 import {
   BODY_NOT_OBJECT,

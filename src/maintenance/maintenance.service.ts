@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { defineCheck, pass, warn, type HealthCheck } from '../engine/check.js';
 import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../module/tokens.js';
-import { describeError } from '../redact/redact.js';
+import { describeError } from '../engine/redact.js';
 import type { ResolvedMaintenanceOptions } from './maintenance-options.js';
 import { MAINTENANCE_STORE_CHECK } from './maintenance-store.js';
 import { parseDisableRequest, parseEnableRequest, parseStoredState } from './maintenance-request.js';

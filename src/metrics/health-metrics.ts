@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type { CheckResult } from '../engine/health-engine.js';
 import { HEALTH_STATUSES } from '../engine/health-status.js';
-import type { HealthService } from '../engine/health.service.js';
+import type { HealthService } from '../layers/health.service.js';
 import type { MaintenanceService } from '../maintenance/maintenance.service.js';
 
 /**

@@ -1,9 +1,9 @@
 import type { MetricsOptions, ResolvedMetricsOptions } from '../metrics/health-metrics.js';
-import type { HealthServerOptions } from '../server/health-server.js';
+import type { HealthServerOptions } from '../transport/standalone/health-server.js';
 import type { HealthCheck } from '../engine/check.js';
 import type { HealthStatus } from '../engine/health-status.js';
 import type { MaintenanceOptions, ResolvedMaintenanceOptions } from '../maintenance/maintenance-options.js';
-import type { ResolvedSharedResults, SharedResultsOptions } from '../maintenance/shared-results-options.js';
+import type { ResolvedSharedResults, SharedResultsOptions } from './shared-results-options.js';
 
 /** Who may see failure outputs and details in responses. */
 export type DetailsPolicy = 'always' | 'when-authorized' | 'never';

@@ -1,12 +1,12 @@
 import { ConfigurableModuleBuilder, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { HealthService } from '../engine/health.service.js';
-import { createHealthController } from '../http/health.controller.js';
-import { HealthRequestHandler } from '../http/health-request-handler.js';
+import { HealthService } from '../layers/health.service.js';
+import { createHealthController } from '../transport/nest/health.controller.js';
+import { HealthRequestHandler } from '../transport/health-request-handler.js';
 import { MaintenanceGuard } from '../maintenance/maintenance.guard.js';
 import { HEALTH_METRICS, HealthMetrics } from '../metrics/health-metrics.js';
-import { HealthServerHost } from '../server/health-server.host.js';
-import { GracefulDrain } from '../shutdown/graceful-drain.js';
+import { HealthServerHost } from '../transport/standalone/health-server.host.js';
+import { GracefulDrain } from '../layers/graceful-drain.js';
 import { MaintenanceService } from '../maintenance/maintenance.service.js';
 import type { DeepHealthModuleExtras, DeepHealthModuleOptions, ResolvedHealthOptions } from './deep-health-options.js';
 import { DEFAULT_PATH, resolveOptions } from './resolve-options.js';

@@ -1,6 +1,6 @@
 import { defineCheck } from '../engine/check';
 import { resolveOptions } from './resolve-options';
-import { InvalidOptionsError } from './validation';
+import { InvalidOptionsError } from '../validation/problems';
 
 const check = (name: string) => defineCheck({ name, run: () => 'pass' });
 

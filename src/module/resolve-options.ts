@@ -2,12 +2,12 @@ import { isHealthCheck } from '../engine/check.js';
 import { resolveMaintenanceOptions } from '../maintenance/maintenance-options.js';
 import { MAINTENANCE_STORE_CHECK } from '../maintenance/maintenance-store.js';
 import { STORE_CHECK_NAME_TAKEN } from '../maintenance/messages.js';
-import { resolveSharedResultsOptions } from '../maintenance/shared-results-options.js';
+import { resolveSharedResultsOptions } from './shared-results-options.js';
 import type { DeepHealthModuleOptions, ResolvedHealthOptions } from './deep-health-options.js';
 import { resolveServiceInfo } from './service-info.js';
-import { Problems, show } from './validation.js';
-import { CHECK_OPTION_LIMITS } from '../engine/check-options-validation.js';
-import { PROCESS_CHECK_NAMES } from '../liveness/process-checks.js';
+import { Problems, show } from '../validation/problems.js';
+import { CHECK_OPTION_LIMITS } from '../validation/check-options-validation.js';
+import { PROCESS_CHECK_NAMES } from '../layers/process-checks.js';
 import { METRIC_NAME, type MetricsRegistry, type ResolvedMetricsOptions } from '../metrics/health-metrics.js';
 
 export const DEFAULT_PATH = 'health';

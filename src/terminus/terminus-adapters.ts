@@ -1,6 +1,6 @@
 import { defineCheck, type CheckOptions, type CheckOutcome, type HealthCheck } from '../engine/check.js';
 import { HealthEngine } from '../engine/health-engine.js';
-import { describeError } from '../redact/redact.js';
+import { describeError } from '../engine/redact.js';
 import { DEFAULT_DEADLINE_MS, DEFAULT_TIMEOUT_MS } from '../module/resolve-options.js';
 
 /**

@@ -69,7 +69,7 @@ async function main() {
   const maintenance = {};
   if (env.REDIS_URL && env.MAINTENANCE_KEY) {
     const Redis = require('ioredis');
-    const { redisMaintenanceStore } = require(path.join(dist, 'maintenance/redis/redis-maintenance.store.js'));
+    const { redisMaintenanceStore } = require(path.join(dist, 'stores/redis/redis-maintenance.store.js'));
     redis = new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1 });
     redis.on('error', () => undefined);
     maintenance.store = redisMaintenanceStore({ client: redis, key: env.MAINTENANCE_KEY });

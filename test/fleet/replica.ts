@@ -9,7 +9,7 @@ import http from 'node:http';
 import path from 'node:path';
 
 const APP = path.join(__dirname, 'health-app.js');
-const DIST = path.resolve(__dirname, '../../dist/maintenance/redis/redis-maintenance.store.js');
+const DIST = path.resolve(__dirname, '../../dist/stores/redis/redis-maintenance.store.js');
 
 export interface ReplicaEvent {
   event: string;

@@ -1,8 +1,8 @@
 import { defineCheck, type Finding, type HealthCheck } from '../../engine/check.js';
-import { validateCheckOptions } from '../../engine/check-options-validation.js';
-import { failWith, guardHttp, HttpClient, segment } from '../http/http-client.js';
-import { expectOk, isRecord } from '../http/http-status.js';
-import { UNEXPECTED_SHAPE } from '../http/messages.js';
+import { validateCheckOptions } from '../../validation/check-options-validation.js';
+import { failWith, guardHttp, HttpClient, segment } from '../vendor-api/vendor-api-client.js';
+import { expectOk, isRecord } from '../vendor-api/vendor-api-status.js';
+import { UNEXPECTED_SHAPE } from '../vendor-api/messages.js';
 import { llmOutcome, llmPolicy, validateLlm, type LlmCheckOptions } from './llm-provider.js';
 import { COMPLETION_EMPTY, MODEL_NOT_FOUND } from './messages.js';
 

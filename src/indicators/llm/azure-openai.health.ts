@@ -1,8 +1,8 @@
 import { checkOptions, defineCheck, type CheckOptions, type HealthCheck } from '../../engine/check.js';
-import { validateCheckOptions } from '../../engine/check-options-validation.js';
-import { failWith, guardHttp, HttpClient, segment } from '../http/http-client.js';
-import { expectOk, isRecord } from '../http/http-status.js';
-import { UNEXPECTED_SHAPE } from '../http/messages.js';
+import { validateCheckOptions } from '../../validation/check-options-validation.js';
+import { failWith, guardHttp, HttpClient, segment } from '../vendor-api/vendor-api-client.js';
+import { expectOk, isRecord } from '../vendor-api/vendor-api-status.js';
+import { UNEXPECTED_SHAPE } from '../vendor-api/messages.js';
 import { llmOutcome, llmPolicy, OneTokenCompletion } from './llm-provider.js';
 import { COMPLETION_EMPTY, DEPLOYMENT_NOT_FOUND } from './messages.js';
 

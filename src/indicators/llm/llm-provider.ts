@@ -1,8 +1,8 @@
 import { checkOptions, outcomeFromFindings, type CheckOptions, type CheckOutcome, type Finding } from '../../engine/check.js';
-import type { CheckOptionProblems } from '../../engine/check-options-validation.js';
-import { failWith, type HttpClient, type HttpReply, type HttpRequest } from '../http/http-client.js';
-import { expectOk, isRecord, rateLimitFindings, type StatusPolicy } from '../http/http-status.js';
-import { COMPLETION_PROBE_DEFAULTS, SHARED_SERVICE_DEFAULTS } from '../http/shared-service-defaults.js';
+import type { CheckOptionProblems } from '../../validation/check-options-validation.js';
+import { failWith, type HttpClient, type HttpReply, type HttpRequest } from '../vendor-api/vendor-api-client.js';
+import { expectOk, isRecord, rateLimitFindings, type StatusPolicy } from '../vendor-api/vendor-api-status.js';
+import { COMPLETION_PROBE_DEFAULTS, SHARED_SERVICE_DEFAULTS } from '../vendor-api/shared-service-defaults.js';
 import { COMPLETION_EMPTY, MODEL_REQUIRED_FOR_PROBE } from './messages.js';
 
 /** How a provider check proves the provider works. */

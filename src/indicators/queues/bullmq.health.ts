@@ -1,8 +1,8 @@
 import { defineCheck, checkOptions, fail, outcomeFromFindings, type CheckOptions, type Finding, type HealthCheck } from '../../engine/check.js';
-import { validateCheckOptions } from '../../engine/check-options-validation.js';
+import { validateCheckOptions } from '../../validation/check-options-validation.js';
 import { untilAborted } from '../../engine/until-aborted.js';
-import { show } from '../../module/validation.js';
-import { describeError } from '../../redact/redact.js';
+import { show } from '../../validation/problems.js';
+import { describeError } from '../../engine/redact.js';
 import { notReadyStatus, type ReadyAwareClient } from '../redis/probe-support.js';
 import {
   BACKLOG,

@@ -1,3 +1,3 @@
 export { redisCheck, type RedisCheckOptions } from './redis.health.js';
-export { redisMaintenanceStore, type RedisMaintenanceStoreOptions } from '../../maintenance/redis/redis-maintenance.store.js';
-export { redisSharedResultStore, type RedisSharedResultStoreOptions } from '../../maintenance/redis/redis-shared-result.store.js';
+export { redisMaintenanceStore, type RedisMaintenanceStoreOptions } from '../../stores/redis/redis-maintenance.store.js';
+export { redisSharedResultStore, type RedisSharedResultStoreOptions } from '../../stores/redis/redis-shared-result.store.js';

@@ -1,10 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import type { Cluster, Redis } from 'ioredis';
 import { defineCheck, checkOptions, fail, outcomeFromFindings, type CheckOptions, type HealthCheck } from '../../engine/check.js';
-import { validateCheckOptions } from '../../engine/check-options-validation.js';
+import { validateCheckOptions } from '../../validation/check-options-validation.js';
 import { untilAborted } from '../../engine/until-aborted.js';
-import { show } from '../../module/validation.js';
-import { describeError } from '../../redact/redact.js';
+import { show } from '../../validation/problems.js';
+import { describeError } from '../../engine/redact.js';
 import { CLIENT_NOT_READY, CLIENT_REQUIRED, NO_READY_CLUSTER_NODE, REDIS_COMMAND_FAILED } from './messages.js';
 import { notReadyStatus, round } from './probe-support.js';
 import { assessClusterInfo, assessRedisInfo, parseRedisInfo } from './redis-info.js';

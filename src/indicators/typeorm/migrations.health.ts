@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { outcomeFromFindings, type CheckOptions, type Finding, type HealthCheck } from '../../engine/check.js';
-import { validateCheckOptions } from '../../engine/check-options-validation.js';
+import { validateCheckOptions } from '../../validation/check-options-validation.js';
 import {
   EVIDENCE_ADVISORY_LOCK,
   EVIDENCE_DDL,

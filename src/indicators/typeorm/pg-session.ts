@@ -5,9 +5,9 @@
  */
 import { types } from 'node:util';
 import type { DataSource } from 'typeorm';
-import type { Problems } from '../../module/validation.js';
+import type { Problems } from '../../validation/problems.js';
 import { checkOptions, defineCheck, fail, type CheckContext, type CheckOptions, type CheckOutcome, type HealthCheck } from '../../engine/check.js';
-import { describeError } from '../../redact/redact.js';
+import { describeError } from '../../engine/redact.js';
 import { NO_POOL, NOT_A_POSTGRES_DATA_SOURCE, NOT_INITIALIZED, NOT_QUERYABLE, QUERY_FAILED, UNREACHABLE } from './messages.js';
 
 /**

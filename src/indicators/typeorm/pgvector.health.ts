@@ -1,5 +1,5 @@
 import { fail, outcomeFromFindings, type CheckOptions, type Finding, type HealthCheck } from '../../engine/check.js';
-import { validateCheckOptions } from '../../engine/check-options-validation.js';
+import { validateCheckOptions } from '../../validation/check-options-validation.js';
 import {
   EXTENSION_MISSING,
   EXTENSION_TOO_OLD,

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
 import { fail, pass, warn, type CheckContext, type CheckOptions, type CheckOutcome, type HealthCheck } from '../../engine/check.js';
-import { validateCheckOptions } from '../../engine/check-options-validation.js';
+import { validateCheckOptions } from '../../validation/check-options-validation.js';
 import { POOL_SATURATED, ROUND_TRIP_CANCELLED } from './messages.js';
 import {
   abortable,

@@ -1,5 +1,5 @@
 import { fail, pass, warn, type CheckOptions, type HealthCheck } from '../../engine/check.js';
-import { validateCheckOptions } from '../../engine/check-options-validation.js';
+import { validateCheckOptions } from '../../validation/check-options-validation.js';
 import { PRISMA_FAILED_MIGRATIONS, PRISMA_RUNNING, PRISMA_TABLE_MISSING } from './messages.js';
 import { checkQueryable, defineReadOnlyCheck, migrationActivity, regclassText, type SqlQueryable } from './pg-session.js';
 

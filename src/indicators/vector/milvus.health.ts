@@ -1,9 +1,9 @@
 import { checkOptions, defineCheck, outcomeFromFindings, warn, type Finding, type HealthCheck } from '../../engine/check.js';
-import { validateCheckOptions } from '../../engine/check-options-validation.js';
-import { failWith, guardHttp, HttpClient, HttpFailure, type HttpReply } from '../http/http-client.js';
-import { errorDetail, expectOk, isRecord } from '../http/http-status.js';
-import { UNEXPECTED_SHAPE } from '../http/messages.js';
-import { SHARED_SERVICE_DEFAULTS } from '../http/shared-service-defaults.js';
+import { validateCheckOptions } from '../../validation/check-options-validation.js';
+import { failWith, guardHttp, HttpClient, HttpFailure, type HttpReply } from '../vendor-api/vendor-api-client.js';
+import { errorDetail, expectOk, isRecord } from '../vendor-api/vendor-api-status.js';
+import { UNEXPECTED_SHAPE } from '../vendor-api/messages.js';
+import { SHARED_SERVICE_DEFAULTS } from '../vendor-api/shared-service-defaults.js';
 import { COLLECTION_NOT_FOUND, MILVUS_AUTH, MILVUS_ERROR, MILVUS_LOADING, MILVUS_NOT_LOADED, MILVUS_NO_VECTOR_FIELD, MILVUS_RATE_LIMITED } from './messages.js';
 import { dimensionFinding, validateVectorStore, type VectorStoreOptions } from './vector-store.js';
 

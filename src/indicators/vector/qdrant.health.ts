@@ -1,9 +1,9 @@
 import { checkOptions, defineCheck, outcomeFromFindings, type Finding, type HealthCheck } from '../../engine/check.js';
-import { validateCheckOptions } from '../../engine/check-options-validation.js';
-import { guardHttp, failWith, HttpClient, segment } from '../http/http-client.js';
-import { expectOk, isRecord } from '../http/http-status.js';
-import { UNEXPECTED_SHAPE } from '../http/messages.js';
-import { SHARED_SERVICE_DEFAULTS } from '../http/shared-service-defaults.js';
+import { validateCheckOptions } from '../../validation/check-options-validation.js';
+import { guardHttp, failWith, HttpClient, segment } from '../vendor-api/vendor-api-client.js';
+import { expectOk, isRecord } from '../vendor-api/vendor-api-status.js';
+import { UNEXPECTED_SHAPE } from '../vendor-api/messages.js';
+import { SHARED_SERVICE_DEFAULTS } from '../vendor-api/shared-service-defaults.js';
 import {
   COLLECTION_NOT_FOUND,
   QDRANT_NOT_READY,

@@ -1,5 +1,5 @@
 import type { CheckOptions, Finding } from '../../engine/check.js';
-import type { CheckOptionProblems } from '../../engine/check-options-validation.js';
+import type { CheckOptionProblems } from '../../validation/check-options-validation.js';
 import { DIMENSION_MISMATCH, DIMENSION_UNKNOWN } from './messages.js';
 
 /** Options every vector-store check accepts. */

@@ -17,7 +17,7 @@ export function ensureBuilt(): void {
     ...readdirSync(join(root, 'src/cli'))
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'))
       .map((f) => join(root, 'src/cli', f)),
-    join(root, 'src/redact/redact.ts'),
+    join(root, 'src/engine/redact.ts'),
   ];
   const newestSource = Math.max(...sources.map((f) => statSync(f).mtimeMs));
   const builtAt = () => {

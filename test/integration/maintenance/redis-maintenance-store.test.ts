@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
-import { redisMaintenanceStore } from '../../../src/maintenance/redis/redis-maintenance.store';
+import { redisMaintenanceStore } from '../../../src/stores/redis/redis-maintenance.store';
 import { RedisServer } from '../../support/redis-server';
 import { startHealthApp, type RunningApp } from '../../support/health-app';
 

@@ -9,7 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
 import { defineCheck, fail } from '../../../src/index';
-import { redisSharedResultStore } from '../../../src/maintenance/redis/redis-shared-result.store';
+import { redisSharedResultStore } from '../../../src/stores/redis/redis-shared-result.store';
 import { RedisServer } from '../../support/redis-server';
 import { startHealthApp, type RunningApp } from '../../support/health-app';
 

@@ -1,5 +1,5 @@
 import type { CheckResult } from '../engine/health-engine.js';
-import type { LayerReport } from '../engine/health.service.js';
+import type { LayerReport } from '../layers/health.service.js';
 import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
 import { TO_TERMINUS } from '../terminus/terminus-adapters.js';
 

@@ -1,5 +1,5 @@
-import type { MaintenanceState } from '../maintenance-state.js';
-import type { MaintenanceStore, StoreCallOptions } from '../maintenance-store.js';
+import type { MaintenanceState } from '../../maintenance/maintenance-state.js';
+import type { MaintenanceStore, StoreCallOptions } from '../../maintenance/maintenance-store.js';
 import { abortable, whenReady, type RedisClient } from './redis-connection.js';
 
 /** Options of {@link redisMaintenanceStore}. */

@@ -1,5 +1,5 @@
 import { fail, type CheckContext, type CheckOutcome } from '../../engine/check.js';
-import { describeError, redactSecrets } from '../../redact/redact.js';
+import { describeError, redactSecrets } from '../../engine/redact.js';
 import { BODY_TOO_LARGE, MALFORMED_JSON, NETWORK_REASONS, REDIRECTED, UNREACHABLE } from './messages.js';
 
 /**

@@ -1,7 +1,7 @@
 import { MaintenanceService } from '../maintenance/maintenance.service';
 import { resolveOptions } from '../module/resolve-options';
-import { GracefulDrain } from '../shutdown/graceful-drain';
-import { defineCheck } from './check';
+import { GracefulDrain } from './graceful-drain';
+import { defineCheck } from '../engine/check';
 import { HealthService } from './health.service';
 
 describe('HealthService', () => {

@@ -1,6 +1,6 @@
 import type { Cluster, Redis } from 'ioredis';
 import { untilAborted } from '../../engine/until-aborted.js';
-import { STORE_CLOSED, STORE_NOT_READY } from '../messages.js';
+import { STORE_CLOSED, STORE_NOT_READY } from '../../maintenance/messages.js';
 
 /** An ioredis client the fleet stores accept: a single node or a Cluster. */
 export type RedisClient = Redis | Cluster;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { HealthRequestHandler } from '../http/health-request-handler.js';
-import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
-import { DEEP_HEALTH_OPTIONS } from '../module/tokens.js';
+import { HealthRequestHandler } from '../health-request-handler.js';
+import type { ResolvedHealthOptions } from '../../module/deep-health-options.js';
+import { DEEP_HEALTH_OPTIONS } from '../../module/tokens.js';
 import { HealthServer } from './health-server.js';
 
 /** Starts the standalone health server when `server` is set, and closes it last on shutdown. */

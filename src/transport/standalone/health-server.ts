@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HealthHttpResponse } from '../http/health-response.js';
-import type { HealthRequest, HealthRequestHandler, ReportLayer } from '../http/health-request-handler.js';
+import type { HealthHttpResponse } from '../health-response.js';
+import type { HealthRequest, HealthRequestHandler, ReportLayer } from '../health-request-handler.js';
 
 export interface HealthServerOptions {
   /** @default env `HEALTH_PORT`, else 9000 */

@@ -1,6 +1,6 @@
 import { FakeServer } from '../../../test/support/fakes/fake-server';
-import { HttpClient, HttpFailure, joinUrl, safeUrl, urlSecrets } from './http-client';
-import { errorDetail, rateLimitFindings, retryAfterSeconds, statusOutcome } from './http-status';
+import { HttpClient, HttpFailure, joinUrl, safeUrl, urlSecrets } from './vendor-api-client';
+import { errorDetail, rateLimitFindings, retryAfterSeconds, statusOutcome } from './vendor-api-status';
 
 describe('joinUrl', () => {
   it.each([

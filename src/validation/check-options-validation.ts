@@ -1,4 +1,4 @@
-import { Problems, show } from '../module/validation.js';
+import { Problems, show } from './problems.js';
 import {
   CHECK_OPTIONS_INVALID,
   NOT_A_COUNT,
@@ -9,7 +9,7 @@ import {
   OPTION_REQUIRED,
   UNPARSABLE_URL,
   WRONG_URL_SCHEME,
-} from './messages.js';
+} from '../engine/messages.js';
 
 /**
  * The largest per-check `timeoutMs` and `cacheTtlMs` a factory accepts: the same limits the module

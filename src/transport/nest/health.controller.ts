@@ -1,8 +1,8 @@
 import { Body, Controller, Delete, Get, Headers, Param, Put, Query, Res, Type } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { AllowInMaintenance } from '../maintenance/allow-in-maintenance.decorator.js';
-import type { HealthHttpResponse } from './health-response.js';
-import { HealthRequestHandler } from './health-request-handler.js';
+import { AllowInMaintenance } from '../../maintenance/allow-in-maintenance.decorator.js';
+import type { HealthHttpResponse } from '../health-response.js';
+import { HealthRequestHandler } from '../health-request-handler.js';
 
 /**
  * Builds the health controller for a base path. The class is made per path because Nest reads

@@ -6,15 +6,15 @@ import {
   type OnApplicationShutdown,
   type OnApplicationBootstrap,
 } from '@nestjs/common';
-import { GracefulDrain } from '../shutdown/graceful-drain.js';
+import { GracefulDrain } from './graceful-drain.js';
 import type { MaintenanceState } from '../maintenance/maintenance-state.js';
 import { MaintenanceService } from '../maintenance/maintenance.service.js';
 import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../module/tokens.js';
-import { ProcessMonitor } from '../liveness/process-checks.js';
-import type { HealthCheck } from './check.js';
-import { HealthEngine, type CheckResult } from './health-engine.js';
-import type { HealthStatus } from './health-status.js';
+import { ProcessMonitor } from './process-checks.js';
+import type { HealthCheck } from '../engine/check.js';
+import { HealthEngine, type CheckResult } from '../engine/health-engine.js';
+import type { HealthStatus } from '../engine/health-status.js';
 
 /** The layers the endpoints answer for. */
 export type HealthLayer = 'live' | 'startup' | 'ready' | 'deep' | 'check';

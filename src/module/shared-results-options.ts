@@ -1,7 +1,7 @@
 import { isHealthCheck } from '../engine/check.js';
 import type { SharedResultStore } from '../engine/health-engine.js';
-import { Problems, show } from '../module/validation.js';
-import { SHARED_NEEDS_TTL, SHARED_STORE_SHAPE, SHARED_UNKNOWN_CHECK } from './messages.js';
+import { Problems, show } from '../validation/problems.js';
+import { SHARED_NEEDS_TTL, SHARED_STORE_SHAPE, SHARED_UNKNOWN_CHECK } from '../maintenance/messages.js';
 
 /**
  * The `sharedResults` module option: the checks whose results replicas share, so N replicas make

@@ -1,5 +1,5 @@
 import { fail, warn, type CheckOutcome, type Finding } from '../../engine/check.js';
-import { HttpFailure, type HttpClient, type HttpReply } from './http-client.js';
+import { HttpFailure, type HttpClient, type HttpReply } from './vendor-api-client.js';
 import { AUTH_REJECTED, CLIENT_ERROR, NOT_FOUND, OVERLOADED, RATE_LIMITED, RATE_LIMIT_LOW, SERVER_ERROR } from './messages.js';
 
 /**
