@@ -63,6 +63,23 @@ export function createHealthController(path: string): Type<unknown> {
       this.write(res, await this.handler.disableMaintenance({ authorization }, { scope }));
     }
 
+    @Get('history')
+    history(@Query() query: Record<string, unknown>, @Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
+      this.write(res, this.handler.history({ authorization }, { ...query }));
+    }
+
+    @Get('fleet')
+    async fleet(@Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
+      this.write(res, await this.handler.fleet({ authorization }));
+    }
+
+    // Last, so every named route above wins (Express matches in order; Fastify prefers static routes).
+    @Get(':page')
+    page(@Param('page') page: string, @Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
+      const request = { authorization };
+      this.write(res, page === this.handler.uiPath ? this.handler.page(request) : this.handler.notFound('GET', `/${path}/${page}`, request));
+    }
+
     private write(res: unknown, response: HealthHttpResponse): void {
       const adapter = this.adapterHost.httpAdapter;
       for (const [name, value] of Object.entries(response.headers)) adapter.setHeader(res, name, value);

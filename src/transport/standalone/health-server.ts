@@ -65,7 +65,7 @@ export class HealthServer {
     const prefix = `/${this.basePath}`;
     const path = url.pathname.replace(/\/+$/, '');
     if (path !== prefix && !path.startsWith(`${prefix}/`)) {
-      return this.write(res, this.handler.error(404, 'Not Found', `no route ${req.method} ${url.pathname.slice(0, 200)}`, request), req);
+      return this.write(res, this.handler.notFound(req.method, url.pathname, request), req);
     }
     const route = path.slice(prefix.length + 1);
     const method = req.method === 'HEAD' ? 'GET' : req.method;
@@ -90,13 +90,26 @@ export class HealthServer {
       }
     }
     if (method === 'GET' && route === 'metrics') return this.write(res, await this.handler.metrics(request), req);
-    return this.write(res, this.handler.error(404, 'Not Found', `no route ${req.method} ${url.pathname.slice(0, 200)}`, request), req);
+    if (method === 'GET' && route === 'history') return this.write(res, this.handler.history(request, queryObject(url.searchParams)), req);
+    if (method === 'GET' && route === 'fleet') return this.write(res, await this.handler.fleet(request), req);
+    if (method === 'GET' && route === this.handler.uiPath) return this.write(res, this.handler.page(request), req);
+    return this.write(res, this.handler.notFound(req.method, url.pathname, request), req);
   }
 
   private write(res: ServerResponse, response: HealthHttpResponse, req: IncomingMessage): void {
     res.writeHead(response.statusCode, { ...response.headers, 'Content-Length': Buffer.byteLength(response.body) });
     res.end(req.method === 'HEAD' ? undefined : response.body);
   }
+}
+
+/** Query parameters as Express and Fastify give them: a string, or an array when repeated. */
+function queryObject(params: URLSearchParams): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = {};
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    query[key] = values.length === 1 ? values[0]! : values;
+  }
+  return query;
 }
 
 /** A percent-decoded path segment, or `undefined` when its encoding is malformed (a 400, not a 500). */
