@@ -236,7 +236,7 @@ async function refresh() {
     renderTransitions(history);
     renderFleet(fleet);
     renderAdmin(maintenance);
-    $('updated').textContent = 'updated ' + new Date().toLocaleTimeString([], { hour12: false }) + ' · every ' + span(interval);
+    $('updated').textContent = 'updated ' + new Date().toLocaleTimeString([], { hour12: false }) + ' · every ' + (interval < 1000 ? interval + ' ms' : span(interval));
   } catch (error) {
     if (!downSince) downSince = Date.now();
     const banner = $('conn-banner');
