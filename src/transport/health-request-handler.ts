@@ -116,8 +116,8 @@ export class HealthRequestHandler {
   }
 
   /** 404 for a path no route serves, in the module's own JSON. */
-  notFound(method: string | undefined, pathname: string, request: HealthRequest): HealthHttpResponse {
-    return this.error(404, 'Not Found', `no route ${method ?? 'GET'} ${pathname.slice(0, 200)}`, request);
+  notFound(method: string, relativePath: string, request: HealthRequest): HealthHttpResponse {
+    return this.error(404, 'Not Found', `no route ${method} /${this.options.path}/${relativePath.slice(0, 200)}`, request);
   }
 
   /** A JSON error with a reason, in the shape of Nest's own HTTP errors. */
