@@ -112,11 +112,12 @@ export function resolveStatusPageOptions(problems: Problems, raw: unknown, env: 
   if (raw === false) return false;
   let given: Record<string, unknown> = {};
   if (raw !== undefined && raw !== true) {
-    if (!problems.object('ui', raw, UI_KEYS)) {
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
       problems.add('ui', `must be true, false or an object, got ${show(raw)}`);
       return false;
     }
-    given = raw;
+    problems.object('ui', raw, UI_KEYS);
+    given = raw as Record<string, unknown>;
   }
   problems.string('ui.path', given.path, { pattern: SEGMENT, description: 'one path segment such as "ui" or "status"' });
   if (typeof given.path === 'string' && RESERVED_ROUTES.includes(given.path)) problems.add('ui.path', RESERVED_UI_PATH(given.path, RESERVED_ROUTES));
