@@ -16,6 +16,10 @@ import type { HealthCheck } from '../engine/check.js';
 import { HealthEngine, type CheckResult } from '../engine/health-engine.js';
 import type { HealthStatus } from '../engine/health-status.js';
 import { redactSecrets } from '../engine/redact.js';
+import { statusTransition, type StatusTransition } from '../engine/transitions.js';
+
+/** Called once per status transition of a check, with the result that made it. */
+export type TransitionListener = (transition: StatusTransition, result: CheckResult) => void;
 
 /** The layers the endpoints answer for. */
 export type HealthLayer = 'live' | 'startup' | 'ready' | 'deep' | 'check';
@@ -51,6 +55,7 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly readyChecks: readonly HealthCheck[];
   /** Every registered secret (admin token, every check's), masked in every result and log line. */
   private readonly secrets: readonly string[];
+  private readonly transitionListeners = new Set<TransitionListener>();
   private bootstrapped = false;
   private startupLatched = false;
 
@@ -75,6 +80,15 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
     this.startupChecks = options.checks.filter((c) => c.startup);
     this.readyChecks = options.checks.filter((c) => c.critical);
     this.engine.onResult((result, previous) => this.reportTransition(result, previous));
+  }
+
+  /**
+   * Subscribes to status transitions (the same ones that are logged and given to `onStatusChange`),
+   * with the result that made each one. Returns the unsubscribe function.
+   */
+  onTransition(listener: TransitionListener): () => void {
+    this.transitionListeners.add(listener);
+    return () => this.transitionListeners.delete(listener);
   }
 
   /** Every check the deep layer runs, process checks first. */
@@ -152,15 +166,22 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Logs once per status change of a check, never once per probe, and tells `onStatusChange`. */
   private reportTransition(result: CheckResult, previous: CheckResult | undefined): void {
-    const before = previous?.status;
-    if (before === result.status || (before === undefined && result.status === 'pass')) return;
+    const transition = statusTransition(result, previous);
+    if (!transition) return;
     // The result is redacted already; the line goes through the same redactor again, whole, so that
     // what a log line may contain is exactly what a response with details may contain.
-    const line = redactSecrets(`check ${result.name}: ${before ?? 'unknown'} -> ${result.status}${result.output ? ` (${result.output})` : ''}`, this.secrets);
+    const line = redactSecrets(`check ${result.name}: ${transition.previous ?? 'unknown'} -> ${result.status}${result.output ? ` (${result.output})` : ''}`, this.secrets);
     if (result.status === 'fail' && result.critical) this.logger.error(line);
     else if (result.status === 'pass') this.logger.log(line);
     else this.logger.warn(line);
-    this.options.onStatusChange?.({ check: result.name, previous: before, current: result.status, output: result.output, time: result.time });
+    this.options.onStatusChange?.(transition);
+    for (const listener of [...this.transitionListeners]) {
+      try {
+        listener(transition, result);
+      } catch {
+        // A faulty listener must not break health reporting.
+      }
+    }
   }
 
   private async report(layer: HealthLayer, checks: readonly HealthCheck[]): Promise<LayerReport> {

@@ -11,6 +11,7 @@ import { MaintenanceService } from '../maintenance/maintenance.service.js';
 import type { DeepHealthModuleExtras, DeepHealthModuleOptions, ResolvedHealthOptions } from './deep-health-options.js';
 import { DEFAULT_PATH, resolveOptions } from './resolve-options.js';
 import { DEEP_HEALTH_OPTIONS } from './tokens.js';
+import { StatusPageService } from '../status-page/status-page.service.js';
 
 /** The options as the user gave them (forRoot value or forRootAsync factory result), before validation. */
 const RAW_OPTIONS = Symbol('nestjs-deep-health:raw-options');
@@ -44,6 +45,7 @@ const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
           MaintenanceService,
           GracefulDrain,
           HealthService,
+          StatusPageService,
           HealthRequestHandler,
           maintenanceGuard,
           metricsProvider,

@@ -1,3 +1,5 @@
+import { hostname } from 'node:os';
+import { resolveStatusPageOptions, resolveWebhooks } from '../status-page/status-page-options.js';
 import { isHealthCheck } from '../engine/check.js';
 import { resolveMaintenanceOptions } from '../maintenance/maintenance-options.js';
 import { MAINTENANCE_STORE_CHECK } from '../maintenance/maintenance-store.js';
@@ -17,7 +19,7 @@ export const DEFAULT_DEADLINE_MS = 900;
 export const DEFAULT_METRICS_PREFIX = 'deep_health_';
 export const DEFAULT_SERVER_PORT = 9000;
 
-const TOP_LEVEL = ['path', 'checks', 'service', 'defaults', 'details', 'adminToken', 'liveness', 'shutdown', 'format', 'onStatusChange', 'maintenance', 'sharedResults', 'metrics', 'server'];
+const TOP_LEVEL = ['path', 'checks', 'service', 'defaults', 'details', 'adminToken', 'liveness', 'shutdown', 'format', 'onStatusChange', 'maintenance', 'sharedResults', 'metrics', 'server', 'ui', 'webhooks'];
 const RESERVED_CHECK_NAMES: readonly string[] = Object.values(PROCESS_CHECK_NAMES);
 const CHECK_NAME = /^[A-Za-z0-9][A-Za-z0-9:._@/-]{0,99}$/;
 const PATH = /^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/;
@@ -85,6 +87,8 @@ export function resolveOptions(raw: DeepHealthModuleOptions & { path?: string },
   const metrics = resolveMetrics(problems, options.metrics);
   const server = resolveServer(problems, options.server, env);
   const sharedResults = resolveSharedResultsOptions(problems, options.sharedResults, options.checks, defaults.cacheTtlMs);
+  const ui = resolveStatusPageOptions(problems, options.ui, env, hostname());
+  const webhooks = resolveWebhooks(problems, options.webhooks);
 
   problems.throwIfAny('DeepHealthModule options');
 
@@ -112,6 +116,8 @@ export function resolveOptions(raw: DeepHealthModuleOptions & { path?: string },
     ...(sharedResults ? { sharedResults } : {}),
     ...(metrics ? { metrics } : {}),
     ...(server ? { server } : {}),
+    ui,
+    webhooks,
   };
 
   const late = new Problems();
