@@ -21,7 +21,7 @@ export class HealthServerHost implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     const { server: settings, path } = this.options;
     if (!settings) return;
-    this.server = new HealthServer(this.handler, path);
+    this.server = new HealthServer(this.handler, path, this.options.kubernetesAliases);
     const bound = await this.server.listen(settings.port, settings.host);
     this.address = { port: bound.port, host: settings.host };
     this.logger.log(`health server listening on http://${settings.host}:${bound.port}/${path}`);

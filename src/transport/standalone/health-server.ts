@@ -26,6 +26,8 @@ export class HealthServer {
   constructor(
     private readonly handler: HealthRequestHandler,
     private readonly basePath: string,
+    /** Also answer kube-apiserver's `/livez`, `/readyz`, `/startupz` at the root. */
+    private readonly kubernetesAliases = false,
   ) {}
 
   async listen(port: number, host: string): Promise<AddressInfo> {
@@ -60,21 +62,27 @@ export class HealthServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const request: HealthRequest = { authorization: req.headers.authorization };
     const url = new URL(req.url ?? '/', 'http://health.local');
+    const request: HealthRequest = { authorization: req.headers.authorization, query: queryObject(url.searchParams) };
     const prefix = `/${this.basePath}`;
     const path = url.pathname.replace(/\/+$/, '');
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    if (this.kubernetesAliases && method === 'GET' && path in ALIASES) return this.write(res, await this.handler.layer(ALIASES[path]!, request), req);
     if (path !== prefix && !path.startsWith(`${prefix}/`)) {
       return this.write(res, this.handler.error(404, 'Not Found', `no route ${req.method} ${url.pathname.slice(0, 200)}`, request), req);
     }
     const route = path.slice(prefix.length + 1);
-    const method = req.method === 'HEAD' ? 'GET' : req.method;
 
     if (method === 'GET' && route in LAYERS) return this.write(res, await this.handler.layer(LAYERS[route]!, request), req);
     if (method === 'GET' && route.startsWith('checks/')) {
       const name = decodeSegment(route.slice('checks/'.length));
       if (name === undefined) return this.write(res, this.handler.error(400, 'Bad Request', 'malformed percent-encoding in the check name', request), req);
       return this.write(res, await this.handler.check(name, request), req);
+    }
+    if (method === 'GET' && route.startsWith('groups/')) {
+      const name = decodeSegment(route.slice('groups/'.length));
+      if (name === undefined) return this.write(res, this.handler.error(400, 'Bad Request', 'malformed percent-encoding in the group name', request), req);
+      return this.write(res, await this.handler.group(name, request), req);
     }
     if (route === 'maintenance') {
       if (method === 'GET') return this.write(res, this.handler.maintenanceStatus(request), req);
@@ -97,6 +105,18 @@ export class HealthServer {
     res.writeHead(response.statusCode, { ...response.headers, 'Content-Length': Buffer.byteLength(response.body) });
     res.end(req.method === 'HEAD' ? undefined : response.body);
   }
+}
+
+const ALIASES: Record<string, ReportLayer> = { '/livez': 'live', '/readyz': 'ready', '/startupz': 'startup' };
+
+/** The query as Express and Fastify parse it: a repeated name becomes an array. */
+function queryObject(params: URLSearchParams): Record<string, string | string[]> {
+  const query: Record<string, string | string[]> = Object.create(null);
+  for (const [name, value] of params) {
+    const before = query[name];
+    query[name] = before === undefined ? value : Array.isArray(before) ? [...before, value] : [before, value];
+  }
+  return query;
 }
 
 /** A percent-decoded path segment, or `undefined` when its encoding is malformed (a 400, not a 500). */
