@@ -22,23 +22,29 @@ export const OPERATION_ID_PREFIX = 'deepHealth_';
 export const OPENAPI_TAG = 'health';
 
 export interface HealthOpenApi {
+  /** For the controller class: its tag, or `ApiExcludeController()` with `swagger: false`. */
   controller: ClassDecorator[];
-  layer(id: string, summary: string): MethodDecorator;
-  named(id: 'check' | 'group', summary: string, what: string): MethodDecorator;
-  metrics(): MethodDecorator;
-  maintenanceStatus(): MethodDecorator;
-  enableMaintenance(): MethodDecorator;
-  disableMaintenance(): MethodDecorator;
+  /** For the route table entry of that name (`ready`, `enableMaintenance`...). */
+  route(name: string): MethodDecorator;
 }
 
 const NOTHING: MethodDecorator = () => undefined;
 
+const LAYER_SUMMARIES: Record<string, string> = {
+  root: 'Liveness (same as /live)',
+  live: 'Liveness: process-local checks only, never a dependency',
+  startup: 'Startup: 503 until boot and the startup checks have passed once',
+  ready: 'Readiness: critical checks, maintenance and shutdown state',
+  deep: 'Deep: every check, critical or not',
+  livez: 'Liveness (kube-apiserver alias of /<path>/live)',
+  readyz: 'Readiness (kube-apiserver alias of /<path>/ready)',
+  startupz: 'Startup (alias of /<path>/startup)',
+};
+
 /** The decorators documenting each route: real ones when @nestjs/swagger resolves, no-ops otherwise. */
 export function healthOpenApi(enabled: boolean): HealthOpenApi {
   const swagger = loadSwagger();
-  if (!swagger) {
-    return { controller: [], layer: () => NOTHING, named: () => NOTHING, metrics: () => NOTHING, maintenanceStatus: () => NOTHING, enableMaintenance: () => NOTHING, disableMaintenance: () => NOTHING };
-  }
+  if (!swagger) return { controller: [], route: () => NOTHING };
   const s = swagger;
   const all = (...decorators: MethodDecorator[]): MethodDecorator => (target, key, descriptor) => {
     for (const decorator of decorators.reverse()) decorator(target, key, descriptor);
@@ -59,17 +65,18 @@ export function healthOpenApi(enabled: boolean): HealthOpenApi {
     s.ApiResponse({ status: 401, description: 'no or wrong `Authorization: Bearer <adminToken>`', content: ERROR_CONTENT }),
     s.ApiResponse({ status: 404, description: 'no `adminToken` configured: the maintenance endpoints are off', content: ERROR_CONTENT }),
   ];
-  return {
-    controller: enabled ? [s.ApiTags(OPENAPI_TAG)] : [s.ApiExcludeController()],
-    layer: (id, summary) => all(operation(id, summary), ...reportQueries, ...reportResponses),
-    named: (id, summary, what) =>
+  const layer = (id: string) => all(operation(id, LAYER_SUMMARIES[id]!), ...reportQueries, ...reportResponses);
+  const named = (id: string, summary: string, what: string) =>
       all(
         operation(id, summary),
         s.ApiParam({ name: 'name', description: `the ${what}'s name`, schema: { type: 'string' } }),
         ...reportQueries,
         ...reportResponses,
         s.ApiResponse({ status: 404, description: `no ${what} of that name`, content: ERROR_CONTENT }),
-      ),
+      );
+  const routes: Record<string, () => MethodDecorator> = {
+    check: () => named('check', 'One check by name', 'check'),
+    group: () => named('group', 'A health group: its checks, each counted as critical', 'health group'),
     metrics: () =>
       all(
         operation('metrics', 'Prometheus metrics (when the metrics option is on)'),
@@ -96,6 +103,11 @@ export function healthOpenApi(enabled: boolean): HealthOpenApi {
         s.ApiResponse({ status: 400, description: 'invalid scope', content: ERROR_CONTENT }),
         s.ApiResponse({ status: 503, description: 'the fleet store is unreachable', content: ERROR_CONTENT }),
       ),
+  };
+  return {
+    controller: enabled ? [s.ApiTags(OPENAPI_TAG)] : [s.ApiExcludeController()],
+    // A route without a description of its own (another issue's new entry) still gets a unique operationId.
+    route: (name) => (routes[name] ?? (LAYER_SUMMARIES[name] ? () => layer(name) : () => operation(name, name)))(),
   };
 }
 
