@@ -62,7 +62,12 @@ export class FeatureChecksCollector implements OnModuleInit {
       contributions.push({ source: `${importers.join(', ') || 'a module'}: DeepHealthModule.forFeature checks`, checks: checks ?? [] });
     }
     const builtIn = this.health.checks.map((check) => check.name).filter((name) => !this.options.checks.some((check) => check.name === name));
-    const rootImporters = all.filter((other) => [...other.imports].some((imported) => imported.providers.has(FeatureChecksCollector))).map((other) => other.metatype.name);
+    // The root module is usually global (bound into every module's imports): read the declared imports.
+    const declaresRoot = (metatype: object) =>
+      ((Reflect.getMetadata('imports', metatype) ?? []) as unknown[]).some(
+        (imported) => typeof imported === 'object' && imported !== null && ((imported as { providers?: unknown[] }).providers ?? []).includes(FeatureChecksCollector),
+      );
+    const rootImporters = all.filter((other) => declaresRoot(other.metatype)).map((other) => other.metatype.name);
     const root = { source: `${rootImporters.join(', ') || 'the app'}: DeepHealthModule.forRoot checks`, checks: this.options.checks };
     const checks = validateCheckSet(root, contributions, this.options.groups, builtIn);
     this.health.addChecks(checks);
