@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '../..');
 const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const OPTIONAL_PEERS = ['typeorm', 'ioredis', 'bullmq', 'amqplib', 'prom-client', '@nestjs/terminus', 'pg'];
+const OPTIONAL_PEERS = ['typeorm', 'ioredis', 'bullmq', 'amqplib', 'prom-client', '@nestjs/terminus', 'pg', '@nestjs/swagger'];
 
 let appDir: string;
 
@@ -119,6 +119,10 @@ describe('the packed package in a separate app', () => {
     } finally {
       await stop(child);
     }
+  });
+
+  it('boots without @nestjs/swagger installed (its decorators are loaded only when it resolves)', () => {
+    expect(() => require.resolve('@nestjs/swagger', { paths: [appDir] })).toThrow();
   });
 
   it('ships every entry point of SPEC.md, and the root types import no optional peer', () => {
