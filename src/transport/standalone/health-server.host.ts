@@ -3,6 +3,7 @@ import { HealthRequestHandler } from '../health-request-handler.js';
 import type { ResolvedHealthOptions } from '../../module/deep-health-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../../module/tokens.js';
 import { HealthServer } from './health-server.js';
+import { HEALTH_ROUTES, KUBERNETES_ALIASES } from '../routes.js';
 
 /** Starts the standalone health server when `server` is set, and closes it last on shutdown. */
 @Injectable()
@@ -21,7 +22,7 @@ export class HealthServerHost implements OnApplicationBootstrap, OnApplicationSh
   async onApplicationBootstrap(): Promise<void> {
     const { server: settings, path } = this.options;
     if (!settings) return;
-    this.server = new HealthServer(this.handler, path);
+    this.server = new HealthServer(this.handler, path, HEALTH_ROUTES, this.options.kubernetesAliases ? KUBERNETES_ALIASES : []);
     const bound = await this.server.listen(settings.port, settings.host);
     this.address = { port: bound.port, host: settings.host };
     this.logger.log(`health server listening on http://${settings.host}:${bound.port}/${path}`);
