@@ -80,6 +80,7 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
     this.ownChecks = options.checks;
     this.chooseChecks();
     this.engine.onResult((result, previous) => this.reportTransition(result, previous));
+    drain.onResourcesClosing(() => this.stopDependencyChecks());
   }
 
   /**
@@ -201,11 +202,19 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
   /** Checks that opened connections of their own release them, after the drain and the HTTP server. */
   async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled(this.ownChecks.map((check) => check.close()));
+    this.processMonitor.stop();
   }
 
   beforeApplicationShutdown(): void {
-    this.processMonitor.stop();
-    this.engine.close();
+    this.stopDependencyChecks();
+  }
+
+  /**
+   * The app's resources are closing: no dependency check runs again (each answers its last
+   * result), while the process checks keep running, so liveness stays true until exit.
+   */
+  private stopDependencyChecks(): void {
+    this.engine.close(this.processMonitor.checks);
   }
 
   /** Logs once per status change of a check, never once per probe, and tells `onStatusChange`. */

@@ -52,6 +52,12 @@ export class HealthServer {
     return server.address() as AddressInfo;
   }
 
+  /** Whether the listening server alone keeps the process running (Node's `ref`/`unref`). */
+  keepProcessAlive(keep: boolean): void {
+    if (keep) this.server?.ref();
+    else this.server?.unref();
+  }
+
   async close(): Promise<void> {
     const server = this.server;
     if (!server) return;
