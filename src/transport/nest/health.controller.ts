@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, Headers, Param, Put, Query, Res, Type } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AllowInMaintenance } from '../../maintenance/allow-in-maintenance.decorator.js';
-import type { HealthHttpResponse } from '../health-response.js';
+import type { ServerResponse } from 'node:http';
+import { toWire, type HealthHttpResponse } from '../health-response.js';
 import { HealthRequestHandler } from '../health-request-handler.js';
 
 /**
@@ -63,11 +64,44 @@ export function createHealthController(path: string): Type<unknown> {
       this.write(res, await this.handler.disableMaintenance({ authorization }, { scope }));
     }
 
+    /**
+     * Writes the response in one call. A health answer is never cacheable, so nothing of the
+     * adapter's generic reply path is of use to it (Express's ETag hashing, Fastify's content-type
+     * parsing and serializer), and under a probe flood that path costs more than the answer.
+     */
     private write(res: unknown, response: HealthHttpResponse): void {
-      const adapter = this.adapterHost.httpAdapter;
-      for (const [name, value] of Object.entries(response.headers)) adapter.setHeader(res, name, value);
-      adapter.reply(res, response.body, response.statusCode);
+      const wire = toWire(response);
+      if (isFastifyReply(res)) {
+        // Through the reply, not its raw response: the app's onSend hooks and the headers its
+        // earlier hooks set (CORS, security headers) still apply.
+        res.headers(wire.headers).code(wire.statusCode).send(wire.body);
+      } else if (isNodeResponse(res)) {
+        // Express (and any adapter handing out node's response): headers the app's middleware
+        // set with setHeader are kept; node leaves the body out of a HEAD answer.
+        res.writeHead(wire.statusCode, wire.headers).end(wire.body);
+      } else {
+        const adapter = this.adapterHost.httpAdapter;
+        for (const [name, value] of Object.entries(response.headers)) adapter.setHeader(res, name, value);
+        adapter.reply(res, response.body, response.statusCode);
+      }
     }
   }
   return HealthController;
+}
+
+/** The part of a Fastify reply the controller uses (no import: @nestjs/platform-fastify is the app's choice). */
+interface FastifyReplyLike {
+  headers(values: Readonly<Record<string, string>>): FastifyReplyLike;
+  code(statusCode: number): FastifyReplyLike;
+  send(payload: Buffer): unknown;
+}
+
+function isFastifyReply(res: unknown): res is FastifyReplyLike {
+  const reply = res as Partial<Record<keyof FastifyReplyLike, unknown>> | null;
+  return typeof reply?.headers === 'function' && typeof reply.code === 'function' && typeof reply.send === 'function';
+}
+
+function isNodeResponse(res: unknown): res is ServerResponse {
+  const response = res as Partial<Record<'writeHead' | 'end', unknown>> | null;
+  return typeof response?.writeHead === 'function' && typeof response.end === 'function';
 }
