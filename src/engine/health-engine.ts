@@ -100,8 +100,10 @@ export class HealthEngine {
   private readonly entries = new Map<HealthCheck, CacheEntry>();
   private readonly listeners: ResultListener[] = [];
   /** The abort functions of the runs in flight, so `close()` can end them. */
-  private readonly running = new Set<(message: string) => void>();
+  private readonly running = new Map<(message: string) => void, HealthCheck>();
   private closed = false;
+  /** Checks that keep running after `close()` (process-local ones, which touch no resource). */
+  private keepRunning: ReadonlySet<HealthCheck> = new Set();
 
   constructor(
     readonly settings: EngineSettings,
@@ -178,10 +180,15 @@ export class HealthEngine {
     return this.entries.get(check)?.result;
   }
 
-  /** Aborts every run in flight; later runs fail at once. */
-  close(): void {
+  /**
+   * The app's resources are closing: aborts every run in flight and runs no check again, except
+   * those in `keepRunning` (process-local checks). A closed check answers its last result (its
+   * `time` shows its age), or `fail` when it never ran.
+   */
+  close(keepRunning: readonly HealthCheck[] = []): void {
     this.closed = true;
-    for (const abort of [...this.running]) abort(ENGINE_CLOSED);
+    this.keepRunning = new Set(keepRunning);
+    for (const [abort, check] of [...this.running]) if (!this.keepRunning.has(check)) abort(ENGINE_CLOSED);
   }
 
   private entry(check: HealthCheck): CacheEntry {
@@ -250,7 +257,7 @@ export class HealthEngine {
 
   private async execute(check: HealthCheck): Promise<CheckResult> {
     // After close() the app's pools and clients are going away: do not ask them anything.
-    if (this.closed) return this.toResult(check, fail(ENGINE_CLOSED), 0);
+    if (this.closed && !this.keepRunning.has(check)) return this.entries.get(check)?.result ?? this.toResult(check, fail(ENGINE_CLOSED), 0);
     const timeoutMs = check.timeoutMs ?? this.settings.timeoutMs;
     const started = performance.now();
     const controller = new AbortController();
@@ -263,7 +270,7 @@ export class HealthEngine {
       stop(fail(message));
     };
     const timer = setTimeout(abort, timeoutMs, TIMEOUT_EXCEEDED(timeoutMs));
-    this.running.add(abort);
+    this.running.set(abort, check);
     let outcome: CheckOutcome;
     try {
       const ran = Promise.resolve()

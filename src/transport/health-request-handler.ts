@@ -8,7 +8,11 @@ import { AuthFailureBudget } from './auth-failure-budget.js';
 import { unsupportedContentType, type BodyIntake } from './request-body.js';
 import { BODY_INVALID_JSON, BODY_TOO_LARGE, BODY_UNREADABLE, DISABLED, QUERY_REPEATED, QUERY_UNKNOWN, RATE_LIMITED, UNAUTHORIZED } from './messages.js';
 import { HEALTH_METRICS, type HealthMetrics } from '../metrics/health-metrics.js';
-import { NO_CACHE_HEADERS, renderJson, renderReport, type HealthHttpResponse, type RenderContext } from './health-response.js';
+import { StatusPageService } from '../status-page/status-page.service.js';
+import { STATUS_PAGE_HEADERS } from '../status-page/page/status-page.html.js';
+import { FLEET_OFF, HISTORY_CHECK_REPEATED, HISTORY_UNKNOWN_QUERY, UI_OFF, UNKNOWN_HISTORY_CHECK } from '../status-page/messages.js';
+import { NO_CACHE_HEADERS, renderJson, renderReport, renderVerbose, type HealthHttpResponse, type RenderContext } from './health-response.js';
+import type { DetailsPolicy } from '../module/deep-health-options.js';
 
 export type ReportLayer = 'live' | 'startup' | 'ready' | 'deep';
 
@@ -17,12 +21,26 @@ export interface HealthRequest {
   authorization?: string | string[];
   /** Who is asking (the remote address as the adapter sees it): the key of the auth failure budget. */
   client?: string;
+  /** The query parameters, as the HTTP layer parsed them (repeated names as arrays). */
+  query?: HealthQuery;
 }
+
+/** Query parameters every report route takes (kube-apiserver's `/livez` and `/readyz` have them too). */
+export interface HealthQuery {
+  /** Present (and not `false`/`0`): answer in kube-apiserver's text form, one line a check. */
+  verbose?: unknown;
+  /** A check name to leave out of this answer; repeatable. */
+  exclude?: unknown;
+  [name: string]: unknown;
+}
+
+/** The kube-apiserver name of each layer, for the last line of a verbose answer. */
+const VERBOSE_LABELS: Record<ReportLayer, string> = { live: 'livez', startup: 'startupz', ready: 'readyz', deep: 'deep' };
 
 /** A request to a maintenance route (PUT / DELETE), as every transport hands it in. */
 export interface AdminRequest extends HealthRequest {
   /** The raw query string (after `?`, undecoded), validated here whatever the adapter's query parser does. */
-  query: string;
+  rawQuery: string;
   contentType?: string | string[];
   /** What became of the body (PUT): its JSON value, or why it could not be read. */
   body?: BodyIntake;
@@ -45,12 +63,46 @@ export class HealthRequestHandler {
     private readonly health: HealthService,
     private readonly maintenance: MaintenanceService,
     @Inject(HEALTH_METRICS) private readonly healthMetrics: HealthMetrics | null,
+    private readonly statusPage: StatusPageService,
   ) {
     this.authBudget = options.authFailureBudget ? new AuthFailureBudget(options.authFailureBudget) : undefined;
   }
 
   /** Wrong tokens per client; `undefined` when `authFailureBudget: false`. */
   private readonly authBudget?: AuthFailureBudget;
+
+  /** Path segment of the status page under the health path, or `undefined` when `ui: false`. */
+  get uiPath(): string | undefined {
+    return this.options.ui ? this.options.ui.path : undefined;
+  }
+
+  /** `GET /<path>/<ui.path>`: the status page (self-contained HTML under a strict CSP). */
+  page(request: HealthRequest): HealthHttpResponse {
+    const html = this.statusPage.html;
+    if (!html) return this.error(404, 'Not Found', UI_OFF, request);
+    return { statusCode: 200, headers: { ...NO_CACHE_HEADERS, ...STATUS_PAGE_HEADERS }, body: html };
+  }
+
+  /** `GET /<path>/history[?check=<name>]`: recent results and transitions per check; outputs only with details. */
+  history(request: HealthRequest, query: Record<string, unknown> = {}): HealthHttpResponse {
+    const unknown = Object.keys(query).filter((key) => key !== 'check');
+    if (unknown.length > 0) return this.error(400, 'Bad Request', HISTORY_UNKNOWN_QUERY(unknown), request);
+    const check = query.check;
+    if (check !== undefined && typeof check !== 'string') return this.error(400, 'Bad Request', HISTORY_CHECK_REPEATED, request);
+    const context = this.context(request);
+    const history = this.statusPage.history;
+    if (!history) return this.error(404, 'Not Found', UI_OFF, request);
+    if (check !== undefined && !history.has(check)) return this.error(404, 'Not Found', UNKNOWN_HISTORY_CHECK(check, history.names), request);
+    return renderJson(200, { ...this.statusPage.historyPayload(context.showDetails, check) }, context);
+  }
+
+  /** `GET /<path>/fleet`: every replica's last heartbeat, version drift, replicas that stopped reporting. */
+  async fleet(request: HealthRequest): Promise<HealthHttpResponse> {
+    if (!this.options.ui) return this.error(404, 'Not Found', UI_OFF, request);
+    const report = await this.statusPage.fleetReport();
+    if (!report) return this.error(404, 'Not Found', FLEET_OFF, request);
+    return renderJson(200, { ...report }, this.context(request));
+  }
 
   /** Prometheus text when `metrics` is on; 404 with a reason otherwise. */
   async metrics(request: HealthRequest): Promise<HealthHttpResponse> {
@@ -60,8 +112,11 @@ export class HealthRequestHandler {
   }
 
   async layer(layer: ReportLayer, request: HealthRequest): Promise<HealthHttpResponse> {
-    const report: LayerReport = await this.health[layer]();
+    const query = this.parseQuery(request);
+    if ('problems' in query) return this.badQuery(query.problems, request);
+    const report: LayerReport = await this.health[layer](query.exclude);
     const context = this.context(request);
+    if (query.verbose) return renderVerbose(report, context, VERBOSE_LABELS[layer]);
     // A probe flood reads the same cached results again and again: render them once.
     const memoKey = `${layer}:${context.showDetails}`;
     const parts = [report.status, report.output, report.draining, report.retryAfterSeconds, report.maintenance, ...report.results];
@@ -73,10 +128,46 @@ export class HealthRequestHandler {
   }
 
   async check(name: string, request: HealthRequest): Promise<HealthHttpResponse> {
+    const query = this.parseQuery(request);
+    if ('problems' in query) return this.badQuery(query.problems, request);
     const report = await this.health.check(name);
-    if (report) return renderReport(report, this.context(request));
+    if (report) return query.verbose ? renderVerbose(report, this.context(request), `checks/${name}`) : renderReport(report, this.context(request));
     const known = this.health.checks.map((c) => c.name);
     return this.error(404, 'Not Found', `no check named ${JSON.stringify(name.slice(0, 100))}; known checks: ${known.join(', ') || 'none'}`, request);
+  }
+
+  /** `GET /groups/:name`: the group's checks, each critical there, with the group's details policy. */
+  async group(name: string, request: HealthRequest): Promise<HealthHttpResponse> {
+    const query = this.parseQuery(request);
+    if ('problems' in query) return this.badQuery(query.problems, request);
+    const report = await this.health.group(name, query.exclude);
+    if (!report) {
+      const known = this.health.groups;
+      return this.error(404, 'Not Found', `no health group named ${JSON.stringify(name.slice(0, 100))}; known groups: ${known.join(', ') || 'none'}`, request);
+    }
+    const context = this.context(request, this.options.groups[name]?.details);
+    return query.verbose ? renderVerbose(report, context, `groups/${name}`) : renderReport(report, context);
+  }
+
+  /** `?verbose` and `?exclude=<name>` (repeatable); an unknown check name to exclude is a 400. */
+  private parseQuery(request: HealthRequest): { verbose: boolean; exclude: string[] } | { problems: string[] } {
+    const { verbose, exclude } = request.query ?? {};
+    const problems: string[] = [];
+    const flag = Array.isArray(verbose) ? verbose[verbose.length - 1] : verbose;
+    const excluded = exclude === undefined ? [] : Array.isArray(exclude) ? exclude : [exclude];
+    const names: string[] = [];
+    const known = this.health.checks.map((c) => c.name);
+    for (const name of excluded) {
+      if (typeof name !== 'string' || name === '') problems.push(`exclude: must be a check name, got ${JSON.stringify(name)}`);
+      else if (!known.includes(name)) problems.push(`exclude: no check named ${JSON.stringify(name.slice(0, 100))} (known: ${known.join(', ') || 'none'})`);
+      else names.push(name);
+    }
+    if (problems.length) return { problems };
+    return { verbose: flag !== undefined && flag !== 'false' && flag !== '0', exclude: names };
+  }
+
+  private badQuery(problems: string[], request: HealthRequest): HealthHttpResponse {
+    return this.error(400, 'Bad Request', problems.join('; '), request, { problems });
   }
 
   /** `GET /maintenance`: the state this instance acts on, both switches, and the store's last sync. */
@@ -101,6 +192,11 @@ export class HealthRequestHandler {
    */
   async disableMaintenance(request: AdminRequest): Promise<HealthHttpResponse> {
     return this.changeMaintenance(request, 'disable', (_body, query) => this.maintenance.disable(query.has('scope') ? { scope: query.get('scope') as never } : {}));
+  }
+
+  /** 404 for a path no route serves, in the module's own JSON. */
+  notFound(method: string, relativePath: string, request: HealthRequest): HealthHttpResponse {
+    return this.error(404, 'Not Found', `no route ${method} /${this.options.path}/${relativePath.slice(0, 200)}`, request);
   }
 
   /** A JSON error with a reason, in the shape of Nest's own HTTP errors. */
@@ -132,7 +228,7 @@ export class HealthRequestHandler {
       const problem = body.problem === 'invalid-json' ? BODY_INVALID_JSON : BODY_UNREADABLE;
       return this.error(400, 'Bad Request', `invalid maintenance request: body: ${problem}`, request, { problems: [`body: ${problem}`] });
     }
-    const query = new URLSearchParams(request.query);
+    const query = new URLSearchParams(request.rawQuery);
     const queryProblems = this.queryProblems(query, ADMIN_QUERY[kind]);
     if (queryProblems.length > 0) {
       return this.error(400, 'Bad Request', `invalid maintenance request: ${queryProblems.join('; ')}`, request, { problems: queryProblems });
@@ -177,13 +273,13 @@ export class HealthRequestHandler {
   }
 
   /**
-   * Whether this caller may see details. A wrong token on a GET counts against the client's
-   * failure budget (details would tell a right guess from a wrong one); a client over its budget
-   * gets the answer without details, never a refusal: probes are always answered.
+   * Whether this caller may see details under `policy`. A wrong token on a GET counts against the
+   * client's failure budget (details would tell a right guess from a wrong one); a client over its
+   * budget gets the answer without details, never a refusal: probes are always answered.
    */
-  private showsDetails(request: HealthRequest): boolean {
-    const { details, adminToken } = this.options;
-    if (details !== 'when-authorized') return details === 'always';
+  private showsDetails(request: HealthRequest, policy: DetailsPolicy): boolean {
+    const { adminToken } = this.options;
+    if (policy !== 'when-authorized') return policy === 'always';
     if (request.authorization === undefined || !adminToken) return false;
     const client = request.client ?? 'unknown';
     if (this.authBudget?.refusedFor(client) !== undefined) return false;
@@ -198,7 +294,7 @@ export class HealthRequestHandler {
     return { options: this.options, showDetails: false };
   }
 
-  private context(request: HealthRequest): RenderContext {
-    return { options: this.options, showDetails: this.showsDetails(request) };
+  private context(request: HealthRequest, policy?: DetailsPolicy): RenderContext {
+    return { options: this.options, showDetails: this.showsDetails(request, policy ?? this.options.details) };
   }
 }

@@ -8,6 +8,7 @@ import type { DataSource } from 'typeorm';
 import type { Problems } from '../../validation/problems.js';
 import { checkOptions, defineCheck, fail, type CheckContext, type CheckOptions, type CheckOutcome, type HealthCheck } from '../../engine/check.js';
 import { describeError } from '../../engine/redact.js';
+import { dataSourceStartState } from '../../connect/data-source-starter.js';
 import { NO_POOL, NOT_A_POSTGRES_DATA_SOURCE, NOT_INITIALIZED, NOT_QUERYABLE, QUERY_FAILED, UNREACHABLE } from './messages.js';
 
 /**
@@ -273,7 +274,8 @@ export async function readOnlySession(
 
 /** `fail` for a DataSource that cannot be used yet, else undefined. */
 export function unusableDataSource(source: DataSourceLike): CheckOutcome | undefined {
-  if (!source.isInitialized) return fail(NOT_INITIALIZED);
+  // Started in the background (DataSourceStarter): say where it is (`connecting (attempt 3; last error: ...)`).
+  if (!source.isInitialized) return fail(dataSourceStartState(source)?.text ?? NOT_INITIALIZED);
   if (!poolOf(source)) return fail(NO_POOL);
   return undefined;
 }

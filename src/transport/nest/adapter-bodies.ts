@@ -5,7 +5,8 @@ import type { ResolvedHealthOptions } from '../../module/deep-health-options.js'
 import { DEEP_HEALTH_OPTIONS } from '../../module/tokens.js';
 import { HealthRequestHandler } from '../health-request-handler.js';
 import { discardBody, fastifyBodyProblem, MAX_BODY_BYTES, readJsonBody, type BodyIntake } from '../request-body.js';
-import { HEALTH_ROUTES, type HealthRoute, type RouteRequest } from '../routes.js';
+import { toWire } from '../health-response.js';
+import { HEALTH_ROUTES, KUBERNETES_ALIASES, type HealthRoute, type RouteRequest } from '../routes.js';
 
 /** Where the Express hook leaves the body it read for a maintenance route. */
 export const BODY_INTAKE = Symbol('nestjs-deep-health:body-intake');
@@ -47,7 +48,7 @@ interface FastifyRequestLike {
 interface FastifyReplyLike {
   code(status: number): FastifyReplyLike;
   headers(values: Record<string, string>): FastifyReplyLike;
-  send(payload: string): unknown;
+  send(payload: Buffer): unknown;
 }
 
 /**
@@ -89,7 +90,7 @@ export class AdapterBodies {
   }
 
   private hookFastify(app: FastifyLike): void {
-    const routes = new Map(HEALTH_ROUTES.map((route) => [route.name, route]));
+    const routes = new Map([...HEALTH_ROUTES, ...KUBERNETES_ALIASES].map((route) => [route.name, route]));
     const handler = this.handler;
     const config = app.initialConfig ?? {};
     const slashesIgnored = config.ignoreTrailingSlash === true || config.routerOptions?.ignoreTrailingSlash === true;
@@ -104,7 +105,8 @@ export class AdapterBodies {
         await discardBody(request.raw);
         const body: BodyIntake = { problem: problem === 'unsupported-type' ? 'unreadable' : problem };
         const response = await route.handle(handler, fastifyRouteRequest(request, route.body ? body : undefined));
-        reply.code(response.statusCode).headers(response.headers).send(response.body);
+        const wire = toWire(response);
+        reply.headers(wire.headers).code(wire.statusCode).send(wire.body);
       };
       // Fastify adds a HEAD route for each GET one (the GET twin brings its own).
       if (!slashesIgnored && !options.url.endsWith('/') && options.method !== 'HEAD') {
