@@ -99,6 +99,29 @@ describe.each(TRANSPORTS)('groups and kube-style queries on %s', (transport) => 
   });
 });
 
+describe.each(TRANSPORTS)('maintenance in groups and verbose answers on %s', (transport) => {
+  it('turns groups 503 like readiness, with a line of its own in ?verbose', async () => {
+    const running = await startHealthTransport(transport, {
+      adminToken: TOKEN,
+      checks: [defineCheck({ name: 'postgres', run: () => 'pass' })],
+      groups: { core: { checks: ['postgres'] } },
+    });
+    try {
+      const on = await running.request('PUT', '/health/maintenance', { headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'reindexing embeddings' }) });
+      expect(on.status).toBe(200);
+      const group = await running.get('/health/groups/core');
+      expect(group.status).toBe(503);
+      expect(group.headers.get('retry-after')).toBeTruthy();
+      const verbose = await running.get('/health/ready?verbose');
+      expect(verbose.status).toBe(503);
+      expect(verbose.text).toBe('[+]postgres ok\n[-]maintenance failed: reason withheld\nreadyz check failed\n');
+      expect((await running.get('/health/ready?verbose', auth)).text).toContain('[-]maintenance failed: reindexing embeddings\n');
+    } finally {
+      await running.close();
+    }
+  });
+});
+
 describe.each(TRANSPORTS)('aliases off by default on %s', (transport) => {
   it('does not take /livez and /readyz from the app', async () => {
     const running = await startHealthTransport(transport, { checks: [] });
