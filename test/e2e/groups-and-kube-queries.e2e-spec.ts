@@ -124,11 +124,14 @@ describe.each(TRANSPORTS)('maintenance in groups and verbose answers on %s', (tr
 
 describe.each(TRANSPORTS)('aliases off by default on %s', (transport) => {
   it('does not take /livez and /readyz from the app', async () => {
-    const running = await startHealthTransport(transport, { checks: [] });
+    const running = await startHealthTransport(transport, { checks: [], service: { version: '2.0.0-β' } });
     try {
       expect((await running.get('/livez')).status).toBe(404);
       expect((await running.get('/readyz')).status).toBe(404);
-      expect((await running.get('/health/ready?verbose')).text).toBe('readyz check passed\n');
+      const verbose = await running.get('/health/ready?verbose');
+      expect(verbose.text).toBe('readyz check passed\n');
+      // A version that is not printable ASCII cannot go in a header as it is: replaced, never a 500.
+      expect(verbose.headers.get('x-health-version')).toBe('2.0.0-?');
     } finally {
       await running.close();
     }
