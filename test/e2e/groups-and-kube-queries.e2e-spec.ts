@@ -86,6 +86,10 @@ describe.each(TRANSPORTS)('groups and kube-style queries on %s', (transport) => 
     const bad = await running.get('/health/ready?exclude=nope');
     expect(bad.status).toBe(400);
     expect(bad.json).toMatchObject({ statusCode: 400, problems: [expect.stringContaining('no check named "nope" (known: process:event-loop, process:heap, postgres, redis, stripe)')], version: expect.any(String) });
+    const flood = await running.get(`/health/ready?${Array.from({ length: 500 }, (_, i) => `exclude=x${i}`).join('&')}`);
+    expect(flood.status).toBe(400);
+    expect(flood.json.problems).toHaveLength(11);
+    expect(flood.json.problems[10]).toBe('exclude: 490 more problems left out');
   });
 
   it('serves /livez, /readyz and /startupz at the root with kubernetesAliases', async () => {
