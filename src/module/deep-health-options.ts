@@ -144,6 +144,8 @@ export interface DeepHealthModuleExtras {
    * Registers the module globally, so `MaintenanceService`, `HealthService` and the options token
    * are injectable in every module without importing it again.
    * @default true
+   * @example
+   * DeepHealthModule.forRootAsync({ isGlobal: false, useFactory: () => ({}) })
    */
   isGlobal?: boolean;
   /**
@@ -160,6 +162,8 @@ export interface DeepHealthModuleExtras {
    * leaves them at `/health/*` instead of moving them to `/v1/health/*`. `false` lets them follow
    * the app's default version.
    * @default true
+   * @example
+   * versionNeutral: false // GET /v1/health/ready with enableVersioning({ type: URI, defaultVersion: '1' })
    */
   versionNeutral?: boolean;
   /**
@@ -168,6 +172,8 @@ export interface DeepHealthModuleExtras {
    * `false` leaves them out of the document (`ApiExcludeController`). Never loads @nestjs/swagger
    * when it is not installed.
    * @default true
+   * @example
+   * swagger: false // keep the probes out of the public API document
    */
   swagger?: boolean;
   /**
@@ -175,6 +181,8 @@ export interface DeepHealthModuleExtras {
    * `GET /readyz` (= `/<path>/ready`) and `GET /startupz` (= `/<path>/startup`), with `?verbose`
    * and `?exclude=`. Off by default: root paths belong to the app.
    * @default false
+   * @example
+   * kubernetesAliases: true // curl 'http://pod:3000/readyz?verbose'
    */
   kubernetesAliases?: boolean;
 }
