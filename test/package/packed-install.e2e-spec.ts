@@ -21,7 +21,7 @@ const NODES: NodeBinary[] = [
   { major: Number(process.versions.node.split('.')[0]), version: process.versions.node, node: process.execPath },
   ...(JSON.parse(execFileSync(process.execPath, [join(root, 'scripts', 'node-binaries.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as NodeBinary[]),
 ];
-const OPTIONAL_PEERS = ['typeorm', 'ioredis', 'bullmq', 'amqplib', 'prom-client', '@nestjs/terminus', 'pg'];
+const OPTIONAL_PEERS = ['typeorm', 'ioredis', 'bullmq', 'amqplib', 'prom-client', '@nestjs/terminus', 'pg', '@nestjs/swagger'];
 
 let appDir: string;
 
@@ -131,6 +131,10 @@ describe.each(NODES.map((n) => [`Node ${n.version}`, n] as const))('the packed p
     } finally {
       await stop(child);
     }
+  });
+
+  it('boots without @nestjs/swagger installed (its decorators are loaded only when it resolves)', () => {
+    expect(() => require.resolve('@nestjs/swagger', { paths: [appDir] })).toThrow();
   });
 
 });
