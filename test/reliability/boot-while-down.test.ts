@@ -10,7 +10,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { Client } from 'pg';
+import { pg as pgDriver } from '../integration/typeorm/fixtures';
 import { PrivatePostgres } from '../support/private-postgres';
 import { RedisServer } from '../support/redis-server';
 import { TcpFaultProxy } from '../support/tcp-fault-proxy';
@@ -155,7 +155,7 @@ describe.each(['express', 'fastify'])('boot while a dependency is down, on %s', 
       const role = `h12_reader_${adapter}`;
       const database = `h12_mig_${adapter}`;
       await pg.start();
-      const admin = new Client({ connectionString: pg.url });
+      const admin = new pgDriver.Client({ connectionString: pg.url });
       await admin.connect();
       await admin.query(`CREATE DATABASE ${database}`);
       const app = BootApp.start({ ADAPTER: adapter, DATABASE_URL: pg.url.replace(/\/postgres$/, `/${database}`), NEEDS_ROLE: role, QUEUE_PREFIX: database });
