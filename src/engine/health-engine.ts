@@ -31,6 +31,11 @@ export interface EngineSettings {
   readonly deadlineMs: number;
   /** Results of chosen checks shared between replicas through a store. */
   readonly sharedResults?: SharedResultSettings;
+  /**
+   * Secrets masked in every check's result besides the check's own (the admin token, and every
+   * other check's passwords and keys): one check must not print another's secret either.
+   */
+  readonly secrets?: readonly string[];
 }
 
 /** A result that some replica observed and put in a shared store. */
@@ -231,7 +236,7 @@ export class HealthEngine {
     if (!shared || typeof shared !== 'object' || !(shared.expiresAt > this.now())) return undefined;
     const result = shared.result as Partial<CheckResult> | undefined;
     if (!result || !isHealthStatus(result.status) || typeof result.time !== 'string') return undefined;
-    const safe = redactDeep(result, check.secrets) as CheckResult;
+    const safe = redactDeep(result, this.secretsOf(check)) as CheckResult;
     return {
       result: { ...safe, name: check.name, critical: check.critical, componentType: check.componentType },
       expiresAt: shared.expiresAt,
@@ -273,7 +278,7 @@ export class HealthEngine {
         .then(normalizeOutcome, (error: unknown) =>
           controller.signal.aborted
             ? fail(describeError(controller.signal.reason))
-            : fail(CHECK_THREW(describeError(error, check.secrets))),
+            : fail(CHECK_THREW(describeError(error, this.secretsOf(check)))),
         );
       outcome = await Promise.race([ran, stopped]);
     } finally {
@@ -284,7 +289,7 @@ export class HealthEngine {
   }
 
   private toResult(check: HealthCheck, outcome: CheckOutcome, durationMs: number): CheckResult {
-    const safe = redactDeep(outcome, check.secrets);
+    const safe = redactDeep(outcome, this.secretsOf(check));
     return {
       ...safe,
       output: safe.output === undefined ? undefined : truncate(safe.output),
@@ -294,6 +299,12 @@ export class HealthEngine {
       time: new Date(this.now()).toISOString(),
       durationMs: Math.round(durationMs * 10) / 10,
     };
+  }
+
+  /** What a check's result must not contain: its own secrets and the ones registered with the engine. */
+  private secretsOf(check: HealthCheck): readonly string[] {
+    const shared = this.settings.secrets;
+    return shared && shared.length > 0 ? [...check.secrets, ...shared] : check.secrets;
   }
 
   private deadlineResult(check: HealthCheck, deadlineMs: number): CheckResult {

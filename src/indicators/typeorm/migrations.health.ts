@@ -157,10 +157,10 @@ async function missingTables(query: Query, tables: readonly string[]): Promise<s
 function describeActivity(activity: MigrationActivity): string {
   switch (activity.kind) {
     case 'ddl':
-      return EVIDENCE_DDL(activity.pid, activity.seconds, activity.detail);
+      return EVIDENCE_DDL(activity.pid, activity.seconds, activity.command ?? 'DDL', activity.object);
     case 'advisory':
-      return EVIDENCE_ADVISORY_LOCK(activity.pid, activity.detail);
+      return EVIDENCE_ADVISORY_LOCK(activity.pid, activity.object ?? '');
     default:
-      return EVIDENCE_EXCLUSIVE_LOCK(activity.pid, activity.detail);
+      return EVIDENCE_EXCLUSIVE_LOCK(activity.pid, activity.object ?? '');
   }
 }

@@ -3,6 +3,7 @@ import { HealthRequestHandler } from '../health-request-handler.js';
 import type { ResolvedHealthOptions } from '../../module/deep-health-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../../module/tokens.js';
 import { HealthServer } from './health-server.js';
+import { HEALTH_ROUTES, KUBERNETES_ALIASES } from '../routes.js';
 
 /**
  * Runs the standalone health server when `server` is set: listening from the moment the module is
@@ -47,7 +48,7 @@ export class HealthServerHost implements OnModuleInit, OnApplicationBootstrap, O
   private async listen(): Promise<void> {
     const { server: settings, path } = this.options;
     if (!settings) return;
-    this.server = new HealthServer(this.handler, path);
+    this.server = new HealthServer(this.handler, path, HEALTH_ROUTES, this.options.kubernetesAliases ? KUBERNETES_ALIASES : []);
     const bound = await this.server.listen(settings.port, settings.host);
     this.server.keepProcessAlive(false);
     this.address = { port: bound.port, host: settings.host };
