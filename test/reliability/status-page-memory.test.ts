@@ -4,24 +4,11 @@
  * bound, in entries and in bytes, and the heap stops growing once the rings are full. Measured with
  * forced GCs. (That the engine feeds the history is tested end to end in test/e2e/status-page.)
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { CheckResult } from '../../src/engine/health-engine';
 import { statusTransition } from '../../src/engine/transitions';
 import { CheckHistory } from '../../src/status-page/check-history';
 import { STATUS_PAGE_DEFAULTS } from '../../src/status-page/status-page-options';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-const tick = () => new Promise((resolve) => setImmediate(resolve));
-
-async function heapUsed(): Promise<number> {
-  await tick();
-  gc();
-  await tick();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
+import { heapUsed, tick } from '../support/heap';
 
 const CHECKS = 50;
 const RESULTS = 200_000;
