@@ -1,4 +1,5 @@
-import { describeError, redactDeep, redactSecrets } from './redact';
+import { describeError, redactSecrets } from './redact';
+import { toSafeJson as redactDeep } from './safe-value';
 
 describe('redactSecrets', () => {
   it.each([

@@ -27,28 +27,20 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
     .replace(WELL_KNOWN_KEYS, MASK);
 }
 
-/** Objects nested deeper than this are replaced by {@link TOO_DEEP}, never passed on unredacted. */
-const MAX_DEPTH = 8;
-const TOO_DEEP = '[nested too deep]';
-
-/** Redacts every string inside a JSON-like value (objects, arrays), leaving numbers and booleans. */
-export function redactDeep<T>(value: T, secrets: readonly string[] = [], depth = 0): T {
-  if (typeof value === 'string') return redactSecrets(value, secrets) as T;
-  if (value === null || typeof value !== 'object') return value;
-  if (depth > MAX_DEPTH) return TOO_DEEP as T;
-  if (Array.isArray(value)) return value.map((item) => redactDeep(item, secrets, depth + 1)) as T;
-  const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    out[key] = redactDeep(item, secrets, depth + 1);
-  }
-  return out as T;
-}
-
 /**
  * A safe one-line description of anything thrown: its message (and the code of a system error),
  * with secrets removed. Never the stack, never the raw object.
  */
 export function describeError(error: unknown, secrets: readonly string[] = []): string {
+  try {
+    return describeReadable(error, secrets);
+  } catch {
+    // A throwing `message` getter, a revoked Proxy: nothing of it can be read, so nothing leaks.
+    return 'unreadable error (reading it threw)';
+  }
+}
+
+function describeReadable(error: unknown, secrets: readonly string[]): string {
   let text: string;
   // Duck-typed rather than `instanceof Error`: errors from another realm (vm contexts, jest) are errors too.
   if (isErrorLike(error)) {

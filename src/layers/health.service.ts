@@ -59,6 +59,7 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
     const shared = options.sharedResults;
     this.engine = new HealthEngine({
       ...options.defaults,
+      userDefaults: options.userDefaults,
       ...(shared
         ? { sharedResults: { store: shared.store, shares: (check) => shared.checks.includes(check.name), namespace: options.service.name } }
         : {}),

@@ -1,6 +1,7 @@
 import type { MetricsOptions, ResolvedMetricsOptions } from '../metrics/health-metrics.js';
 import type { HealthServerOptions } from '../transport/standalone/health-server.js';
 import type { HealthCheck } from '../engine/check.js';
+import type { UserDefaults } from '../engine/health-engine.js';
 import type { HealthStatus } from '../engine/health-status.js';
 import type { MaintenanceOptions, ResolvedMaintenanceOptions } from '../maintenance/maintenance-options.js';
 import type { ResolvedSharedResults, SharedResultsOptions } from './shared-results-options.js';
@@ -64,6 +65,12 @@ export interface DeepHealthModuleOptions {
     /** Per-check result cache TTL. @default 5000 */
     cacheTtlMs?: number;
     /**
+     * How long a failed result is reused (capped at the check's `cacheTtlMs`), so a recovered
+     * dependency is seen within about a second while a probe flood still makes one call per interval.
+     * @default 1000
+     */
+    failureCacheTtlMs?: number;
+    /**
      * Time within which every endpoint answers, even while checks still run
      * (fits a Kubernetes probe's default 1 s timeout). @default 900
      */
@@ -107,7 +114,9 @@ export interface ResolvedHealthOptions {
   path: string;
   checks: HealthCheck[];
   service: { name: string; version: string; releaseId?: string; description?: string };
-  defaults: { timeoutMs: number; cacheTtlMs: number; deadlineMs: number };
+  defaults: { timeoutMs: number; cacheTtlMs: number; deadlineMs: number; failureCacheTtlMs: number };
+  /** The `defaults` the user set: they beat a check factory's suggestion. */
+  userDefaults: UserDefaults;
   details: DetailsPolicy;
   adminToken?: string;
   liveness: {
