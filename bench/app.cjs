@@ -4,6 +4,8 @@
  * by bench/run.mjs. It serves, side by side in one process:
  *
  *   GET /bare                   a constant JSON body: the physical limit of this app and adapter
+ *   GET /bare-sized             the same with a constant body the size and shape of /health/live's
+ *                               (diagnostic: does the size of the answer cost anything?)
  *   GET /health/*               nestjs-deep-health: postgresCheck + migrationsCheck + redisCheck,
  *                               module defaults (timeout 800 ms, TTL 5 s, deadline 900 ms)
  *   GET /terminus/ready         @nestjs/terminus 12, the equivalent checks written the usual way:
@@ -51,9 +53,24 @@ function decorate(target, decorators, methods = {}, params = []) {
   Reflect.decorate(decorators, target);
 }
 
+/** A constant the size and shape of a /health/live body (two process checks with measurements). */
+const LIVE_SIZED = {
+  status: 'pass',
+  version: '1.0.0',
+  serviceId: 'bench-app',
+  layer: 'live',
+  checks: {
+    eventLoopDelay: [{ componentType: 'system', status: 'pass', critical: true, time: '2026-12-01T10:00:00.000Z', durationMs: 0, observedValue: 10.2, observedUnit: 'ms', measurements: { p50Ms: 10.1, p99Ms: 12.3, maxMs: 14.1, windowMs: 5000 } }],
+    heap: [{ componentType: 'system', status: 'pass', critical: true, time: '2026-12-01T10:00:00.000Z', durationMs: 0, observedValue: 0.31, observedUnit: 'ratio', measurements: { heapUsedMb: 24.3, heapLimitMb: 4144, rssMb: 150.2 } }],
+  },
+};
+
 class BareController {
   bare() {
     return { status: 'ok' };
+  }
+  bareSized() {
+    return LIVE_SIZED;
   }
   heap() {
     global.gc?.();
@@ -61,7 +78,7 @@ class BareController {
     return { ...process.memoryUsage(), gc: typeof global.gc === 'function' };
   }
 }
-decorate(BareController, [Controller()], { bare: [Get('bare')], heap: [Get('bench/heap')] });
+decorate(BareController, [Controller()], { bare: [Get('bare')], bareSized: [Get('bare-sized')], heap: [Get('bench/heap')] });
 
 class TerminusController {
   constructor(health, typeorm, indicators, dataSource, redis) {
