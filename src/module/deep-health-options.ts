@@ -56,6 +56,11 @@ export interface StatusChangeEvent {
 }
 
 export interface DeepHealthModuleOptions {
+  /**
+   * Base path of the health endpoints; also taken from a `forRootAsync` factory's result (a
+   * `path` given to `forRoot`/`forRootAsync` itself wins). @default 'health'
+   */
+  path?: string;
   /** The checks of this service. Names must be unique. @default [] */
   checks?: HealthCheck[];
   service?: ServiceInfo;

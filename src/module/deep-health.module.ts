@@ -1,7 +1,7 @@
 import { ConfigurableModuleBuilder, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { HealthService } from '../layers/health.service.js';
-import { createHealthController } from '../transport/nest/health.controller.js';
+import { createHealthController, setControllerPath } from '../transport/nest/health.controller.js';
 import { HealthRequestHandler } from '../transport/health-request-handler.js';
 import { MaintenanceGuard } from '../maintenance/maintenance.guard.js';
 import { HEALTH_METRICS, HealthMetrics } from '../metrics/health-metrics.js';
@@ -18,12 +18,17 @@ const RAW_OPTIONS = Symbol('nestjs-deep-health:raw-options');
 const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
   new ConfigurableModuleBuilder<DeepHealthModuleOptions>({ moduleName: 'DeepHealth', optionsInjectionToken: RAW_OPTIONS })
     .setClassMethodName('forRoot')
-    .setExtras<DeepHealthModuleExtras>({ path: DEFAULT_PATH }, (definition, extras): DynamicModule => {
-      const path = normalizePath(extras.path);
+    .setExtras<DeepHealthModuleExtras>({ path: undefined }, (definition, extras): DynamicModule => {
+      const controller = createHealthController(normalizePath(extras.path));
       const resolved: Provider = {
         provide: DEEP_HEALTH_OPTIONS,
         // The single validation point for forRoot and forRootAsync alike.
-        useFactory: (raw: DeepHealthModuleOptions) => resolveOptions({ ...raw, path: extras.path }),
+        useFactory: (raw: DeepHealthModuleOptions & { path?: unknown }) => {
+          const options = resolveOptions({ ...raw, path: pathOf(extras.path, raw?.path) });
+          // A path returned by a forRootAsync factory is known only now; routes are registered after providers resolve.
+          setControllerPath(controller, options.path);
+          return options;
+        },
         inject: [RAW_OPTIONS],
       };
       // Read-only maintenance for the app's own routes; a no-op unless maintenance is on with readOnly.
@@ -37,7 +42,7 @@ const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
       return {
         ...definition,
         global: true,
-        controllers: [createHealthController(path)],
+        controllers: [controller],
         providers: [
           ...(definition.providers ?? []),
           resolved,
@@ -72,6 +77,11 @@ export type DeepHealthForRootAsyncOptions = typeof ASYNC_OPTIONS_TYPE;
  */
 @Module({})
 export class DeepHealthModule extends ConfigurableModuleClass {}
+
+/** The static `path` (forRoot/forRootAsync argument) or the one the options carry; the static one wins. */
+function pathOf(staticPath: unknown, optionsPath: unknown): string | undefined {
+  return (staticPath ?? optionsPath) as string | undefined;
+}
 
 /** Trims slashes; an invalid path is reported by `resolveOptions` with every other problem. */
 function normalizePath(path: unknown): string {

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, Param, Put, Query, Res, Type } from '@nestjs/common';
+import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AllowInMaintenance } from '../../maintenance/allow-in-maintenance.decorator.js';
 import type { HealthHttpResponse } from '../health-response.js';
@@ -52,4 +53,12 @@ function defineRouteMethod(prototype: object, route: HealthRoute): void {
   Headers()(prototype, key, 3);
   if (route.body) Body()(prototype, key, 4);
   MAPPINGS[route.method]([...route.paths])(prototype, key, Object.getOwnPropertyDescriptor(prototype, key)!);
+}
+
+/**
+ * Moves the controller to `path`. For a path that only a `forRootAsync` factory returns: Nest
+ * reads controller paths when it registers routes, after the options provider has resolved.
+ */
+export function setControllerPath(controller: Type<unknown>, path: string): void {
+  Reflect.defineMetadata(PATH_METADATA, path, controller);
 }
