@@ -11,7 +11,7 @@ import {
   TIMEOUT_EXCEEDED,
   UNREADABLE_OUTCOME,
 } from './messages.js';
-import { describeError, redactSecrets } from './redact.js';
+import { describeError, redactDeep, redactSecrets } from './redact.js';
 import { safeBigInt, toSafeJson } from './safe-value.js';
 
 /** A check's outcome as observed by the engine. */
@@ -73,6 +73,11 @@ export interface EngineSettings {
   readonly userDefaults?: UserDefaults;
   /** Results of chosen checks shared between replicas through a store. */
   readonly sharedResults?: SharedResultSettings;
+  /**
+   * Secrets masked in every check's result besides the check's own (the admin token, and every
+   * other check's passwords and keys): one check must not print another's secret either.
+   */
+  readonly secrets?: readonly string[];
 }
 
 /** A result that some replica observed and put in a shared store. */
@@ -143,8 +148,10 @@ export class HealthEngine {
   private readonly entries = new Map<HealthCheck, CacheEntry>();
   private readonly listeners: ResultListener[] = [];
   /** The abort functions of the runs in flight, so `close()` can end them. */
-  private readonly running = new Set<(message: string) => void>();
+  private readonly running = new Map<(message: string) => void, HealthCheck>();
   private closed = false;
+  /** Checks that keep running after `close()` (process-local ones, which touch no resource). */
+  private keepRunning: ReadonlySet<HealthCheck> = new Set();
 
   constructor(
     readonly settings: EngineSettings,
@@ -202,11 +209,12 @@ export class HealthEngine {
       try {
         obtained = this.settings.sharedResults?.shares(check) ? await this.obtainShared(check, entry) : { result: await this.execute(check, entry) };
       } catch (error) {
-        obtained = { result: this.toResult(check, fail(CHECK_THREW(describeError(error, check.secrets))), 0) };
+        obtained = { result: this.toResult(check, fail(CHECK_THREW(describeError(error, this.secretsOf(check)))), 0) };
       }
       const previous = entry.result;
       // The same shared result read again is neither another failed run nor news for listeners.
-      const repeated = obtained.shared === true && previous !== undefined && previous.time === obtained.result.time;
+      // So is the last result itself, answered again once the engine is closed.
+      const repeated = previous !== undefined && (obtained.result === previous || (obtained.shared === true && previous.time === obtained.result.time));
       const result = this.applyThreshold(entry, obtained.result, repeated);
       const { policy } = entry;
       const ttl = obtained.result.status === 'fail' ? policy.failureCacheTtlMs : policy.cacheTtlMs;
@@ -258,10 +266,15 @@ export class HealthEngine {
     return this.entries.get(check)?.result;
   }
 
-  /** Aborts every run in flight; later runs fail at once. */
-  close(): void {
+  /**
+   * The app's resources are closing: aborts every run in flight and runs no check again, except
+   * those in `keepRunning` (process-local checks). A closed check answers its last result (its
+   * `time` shows its age), or `fail` when it never ran.
+   */
+  close(keepRunning: readonly HealthCheck[] = []): void {
     this.closed = true;
-    for (const abort of [...this.running]) abort(ENGINE_CLOSED);
+    this.keepRunning = new Set(keepRunning);
+    for (const [abort, check] of [...this.running]) if (!this.keepRunning.has(check)) abort(ENGINE_CLOSED);
   }
 
   private entry(check: HealthCheck): CacheEntry {
@@ -349,7 +362,8 @@ export class HealthEngine {
    */
   private async execute(check: HealthCheck, entry: CacheEntry): Promise<CheckResult> {
     // After close() the app's pools and clients are going away: do not ask them anything.
-    if (this.closed) return this.toResult(check, fail(ENGINE_CLOSED), 0);
+    // A closed check answers its last result (its `time` shows its age), or `fail` when it never ran.
+    if (this.closed && !this.keepRunning.has(check)) return entry.result ?? this.toResult(check, fail(ENGINE_CLOSED), 0);
     if (entry.abandoned) {
       const runningMs = Math.round(performance.now() - entry.abandoned.startedAt);
       return this.toResult(check, fail(PREVIOUS_RUN_STILL_RUNNING(runningMs)), 0);
@@ -366,7 +380,7 @@ export class HealthEngine {
       stop(fail(message));
     };
     const timer = setTimeout(abort, timeoutMs, TIMEOUT_EXCEEDED(timeoutMs));
-    this.running.add(abort);
+    this.running.set(abort, check);
     let settled = false;
     let outcome: CheckOutcome | CheckOutcome['status'] | void;
     try {
@@ -377,7 +391,7 @@ export class HealthEngine {
           (error: unknown): CheckOutcome =>
             controller.signal.aborted
               ? fail(describeError(controller.signal.reason))
-              : fail(CHECK_THREW(describeError(error, check.secrets))),
+              : fail(CHECK_THREW(describeError(error, this.secretsOf(check)))),
         )
         .finally(() => {
           settled = true;
@@ -391,7 +405,7 @@ export class HealthEngine {
         });
       }
     } catch (error) {
-      outcome = fail(CHECK_THREW(describeError(error, check.secrets)));
+      outcome = fail(CHECK_THREW(describeError(error, this.secretsOf(check))));
     } finally {
       clearTimeout(timer);
       this.running.delete(abort);
@@ -406,9 +420,11 @@ export class HealthEngine {
   private toResult(check: HealthCheck, raw: CheckOutcome | CheckOutcome['status'] | void, durationMs: number): CheckResult {
     let outcome: CheckOutcome;
     try {
-      outcome = safeOutcome(normalizeOutcome(raw), check.secrets);
+      const secrets = this.secretsOf(check);
+      // Plain data first (read once, bounded), then masking across fields (a secret split in two strings).
+      outcome = redactDeep(safeOutcome(normalizeOutcome(raw), secrets), secrets);
     } catch (error) {
-      outcome = { status: 'fail', output: UNREADABLE_OUTCOME(describeError(error, check.secrets)) };
+      outcome = { status: 'fail', output: UNREADABLE_OUTCOME(describeError(error, this.secretsOf(check))) };
     }
     return {
       ...outcome,
@@ -418,6 +434,12 @@ export class HealthEngine {
       time: new Date(this.now()).toISOString(),
       durationMs: Math.round(durationMs * 10) / 10,
     };
+  }
+
+  /** What a check's result must not contain: its own secrets and the ones registered with the engine. */
+  private secretsOf(check: HealthCheck): readonly string[] {
+    const shared = this.settings.secrets;
+    return shared && shared.length > 0 ? [...check.secrets, ...shared] : check.secrets;
   }
 
   /**

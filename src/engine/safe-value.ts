@@ -4,16 +4,13 @@
  * response. Anything that cannot be read (a throwing getter, a revoked Proxy) throws here, once,
  * and the engine turns it into that check's `fail`.
  */
-import { redactSecrets } from './redact.js';
+import { MAX_DEPTH, redactSecrets, TOO_DEEP } from './redact.js';
 
 /** Characters a check's `details` may take in total; beyond that the rest is cut with a marker. */
 export const MAX_DETAILS_CHARS = 8192;
-/** Objects nested deeper than this are replaced by {@link TOO_DEEP}, never passed on unredacted. */
-export const MAX_DEPTH = 8;
 const MAX_STRING = 1000;
 const MAX_ITEMS = 100;
 const MAX_BUFFER_TEXT = 256;
-export const TOO_DEEP = '[nested too deep]';
 const CIRCULAR = '[circular]';
 const TRUNCATED = '[truncated]';
 const TRUNCATED_KEY = '…';
