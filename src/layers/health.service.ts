@@ -72,6 +72,7 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
     this.secrets = registeredSecrets(options);
     this.engine = new HealthEngine({
       ...options.defaults,
+      userDefaults: options.userDefaults,
       secrets: this.secrets,
       ...(shared
         ? { sharedResults: { store: shared.store, shares: (check) => shared.checks.includes(check.name), namespace: options.service.name } }

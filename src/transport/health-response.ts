@@ -151,6 +151,7 @@ function ietfCheck(result: CheckResult, showDetails: boolean): Record<string, un
     ...(result.observedValue !== undefined ? { observedValue: result.observedValue } : {}),
     ...(result.observedUnit !== undefined ? { observedUnit: result.observedUnit } : {}),
     ...(result.measurements ? { measurements: result.measurements } : {}),
+    ...(result.consecutiveFailures ? { consecutiveFailures: result.consecutiveFailures } : {}),
     ...(showDetails && result.output !== undefined ? { output: result.output } : {}),
     ...(showDetails && result.details ? { details: result.details } : {}),
   };
@@ -161,7 +162,7 @@ function terminusBody(report: LayerReport, context: RenderContext): Record<strin
   const info: Record<string, unknown> = {};
   const error: Record<string, unknown> = {};
   for (const result of report.results) {
-    const { status, critical, componentType, time, durationMs, observedValue, observedUnit, measurements } = result;
+    const { status, critical, componentType, time, durationMs, observedValue, observedUnit, measurements, consecutiveFailures } = result;
     const entry = {
       status: TO_TERMINUS[status],
       critical,
@@ -170,6 +171,7 @@ function terminusBody(report: LayerReport, context: RenderContext): Record<strin
       durationMs,
       ...(observedValue !== undefined ? { observedValue, observedUnit } : {}),
       ...(measurements ? { measurements } : {}),
+      ...(consecutiveFailures ? { consecutiveFailures } : {}),
       ...(context.showDetails && result.output !== undefined ? { message: result.output } : {}),
       ...(context.showDetails && result.details ? { details: result.details } : {}),
     };
