@@ -16,6 +16,11 @@ import type { HealthCheck } from '../engine/check.js';
 import { HealthEngine, type CheckResult } from '../engine/health-engine.js';
 import type { HealthStatus } from '../engine/health-status.js';
 import { aggregateStatus } from '../engine/aggregate.js';
+import { redactSecrets } from '../engine/redact.js';
+import { statusTransition, type StatusTransition } from '../engine/transitions.js';
+
+/** Called once per status transition of a check, with the result that made it. */
+export type TransitionListener = (transition: StatusTransition, result: CheckResult) => void;
 
 /** The layers the endpoints answer for. */
 export type HealthLayer = 'live' | 'startup' | 'ready' | 'deep' | 'check' | 'group';
@@ -52,6 +57,9 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
   private groupChecks = new Map<string, readonly HealthCheck[]>();
   /** The checks of `forRoot`/`forRootAsync` and every `forFeature`, in that order. */
   private ownChecks: readonly HealthCheck[];
+  /** Every registered secret (admin token, every check's), masked in every result and log line. */
+  private readonly secrets: string[];
+  private readonly transitionListeners = new Set<TransitionListener>();
   private bootstrapped = false;
   private startupLatched = false;
 
@@ -61,8 +69,10 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly drain: GracefulDrain,
   ) {
     const shared = options.sharedResults;
+    this.secrets = registeredSecrets(options);
     this.engine = new HealthEngine({
       ...options.defaults,
+      secrets: this.secrets,
       ...(shared
         ? { sharedResults: { store: shared.store, shares: (check) => shared.checks.includes(check.name), namespace: options.service.name } }
         : {}),
@@ -71,6 +81,16 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
     this.ownChecks = options.checks;
     this.chooseChecks();
     this.engine.onResult((result, previous) => this.reportTransition(result, previous));
+    drain.onResourcesClosing(() => this.stopDependencyChecks());
+  }
+
+  /**
+   * Subscribes to status transitions (the same ones that are logged and given to `onStatusChange`),
+   * with the result that made each one. Returns the unsubscribe function.
+   */
+  onTransition(listener: TransitionListener): () => void {
+    this.transitionListeners.add(listener);
+    return () => this.transitionListeners.delete(listener);
   }
 
   /**
@@ -79,6 +99,8 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
    */
   addChecks(checks: readonly HealthCheck[]): void {
     this.ownChecks = [...this.ownChecks, ...checks];
+    // The engine holds this array: a feature module's secrets are masked like the root's.
+    for (const secret of checks.flatMap((check) => check.secrets)) if (!this.secrets.includes(secret)) this.secrets.push(secret);
     this.chooseChecks();
   }
 
@@ -181,22 +203,39 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
   /** Checks that opened connections of their own release them, after the drain and the HTTP server. */
   async onApplicationShutdown(): Promise<void> {
     await Promise.allSettled(this.ownChecks.map((check) => check.close()));
+    this.processMonitor.stop();
   }
 
   beforeApplicationShutdown(): void {
-    this.processMonitor.stop();
-    this.engine.close();
+    this.stopDependencyChecks();
+  }
+
+  /**
+   * The app's resources are closing: no dependency check runs again (each answers its last
+   * result), while the process checks keep running, so liveness stays true until exit.
+   */
+  private stopDependencyChecks(): void {
+    this.engine.close(this.processMonitor.checks);
   }
 
   /** Logs once per status change of a check, never once per probe, and tells `onStatusChange`. */
   private reportTransition(result: CheckResult, previous: CheckResult | undefined): void {
-    const before = previous?.status;
-    if (before === result.status || (before === undefined && result.status === 'pass')) return;
-    const line = `check ${result.name}: ${before ?? 'unknown'} -> ${result.status}${result.output ? ` (${result.output})` : ''}`;
+    const transition = statusTransition(result, previous);
+    if (!transition) return;
+    // The result is redacted already; the line goes through the same redactor again, whole, so that
+    // what a log line may contain is exactly what a response with details may contain.
+    const line = redactSecrets(`check ${result.name}: ${transition.previous ?? 'unknown'} -> ${result.status}${result.output ? ` (${result.output})` : ''}`, this.secrets);
     if (result.status === 'fail' && result.critical) this.logger.error(line);
     else if (result.status === 'pass') this.logger.log(line);
     else this.logger.warn(line);
-    this.options.onStatusChange?.({ check: result.name, previous: before, current: result.status, output: result.output, time: result.time });
+    this.options.onStatusChange?.(transition);
+    for (const listener of [...this.transitionListeners]) {
+      try {
+        listener(transition, result);
+      } catch {
+        // A faulty listener must not break health reporting.
+      }
+    }
   }
 
   private async report(layer: HealthLayer, checks: readonly HealthCheck[]): Promise<LayerReport> {
@@ -204,6 +243,11 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
     const notPassing = results.filter((r) => r.status !== 'pass').map((r) => `${r.name} ${r.status === 'fail' ? 'failed' : 'warns'}`);
     return { layer, status, results, ...(notPassing.length ? { output: notPassing.join(', ') } : {}) };
   }
+}
+
+/** Every secret the module knows: the admin token and every check's own (masked in all results). */
+export function registeredSecrets(options: Pick<ResolvedHealthOptions, 'adminToken' | 'checks'>): string[] {
+  return [...new Set([...(options.adminToken ? [options.adminToken] : []), ...options.checks.flatMap((check) => check.secrets)])];
 }
 
 function without(checks: readonly HealthCheck[], exclude: readonly string[]): readonly HealthCheck[] {

@@ -2,7 +2,8 @@ import type { DynamicModule, ForwardReference, InjectionToken, OptionalFactoryDe
 import type { MetricsOptions, ResolvedMetricsOptions } from '../metrics/health-metrics.js';
 import type { HealthServerOptions } from '../transport/standalone/health-server.js';
 import type { HealthCheck } from '../engine/check.js';
-import type { HealthStatus } from '../engine/health-status.js';
+import type { StatusTransition } from '../engine/transitions.js';
+import type { ResolvedStatusPageOptions, ResolvedWebhook, StatusPageOptions, WebhookOptions } from '../status-page/status-page-options.js';
 import type { MaintenanceOptions, ResolvedMaintenanceOptions } from '../maintenance/maintenance-options.js';
 import type { ResolvedSharedResults, SharedResultsOptions } from './shared-results-options.js';
 
@@ -46,14 +47,8 @@ export interface ShutdownOptions {
   drainDelayMs?: number;
 }
 
-export interface StatusChangeEvent {
-  /** The check name. */
-  check: string;
-  previous: HealthStatus | undefined;
-  current: HealthStatus;
-  output?: string;
-  time: string;
-}
+/** What `onStatusChange` receives: one status transition of a check. */
+export type StatusChangeEvent = StatusTransition;
 
 export interface DeepHealthModuleOptions {
   /** The checks of this service. Names must be unique. @default [] */
@@ -96,6 +91,21 @@ export interface DeepHealthModuleOptions {
    * `true` uses env `HEALTH_PORT` (else 9000) on 0.0.0.0.
    */
   server?: boolean | HealthServerOptions;
+  /**
+   * The status page for people at `GET /<path>/ui`, with the check history behind it
+   * (`GET /<path>/history`) and, with `ui.fleet.store`, the fleet view (`GET /<path>/fleet`).
+   * `false` turns all three off (and stops recording the history).
+   * @default true
+   * @example { refreshIntervalMs: 2000, fleet: { store: redisFleetStore({ client: redis }) } }
+   */
+  ui?: boolean | StatusPageOptions;
+  /**
+   * Webhooks told about status transitions (generic JSON, Slack or Teams shapes), debounced,
+   * retried with backoff, never on a probe's path. `onStatusChange` stays for custom code.
+   * @default []
+   * @example [{ url: process.env.SLACK_WEBHOOK_URL!, format: 'slack' }]
+   */
+  webhooks?: WebhookOptions[];
   /**
    * Named sets of checks served at `GET /<path>/groups/<name>`, for a dashboard of one team's
    * dependencies or a second load balancer that needs a readiness of its own. Every listed check
@@ -220,6 +230,8 @@ export interface ResolvedHealthOptions {
   sharedResults?: ResolvedSharedResults;
   metrics?: ResolvedMetricsOptions;
   server?: { port: number; host: string };
+  ui: ResolvedStatusPageOptions | false;
+  webhooks: ResolvedWebhook[];
   groups: Record<string, { checks: readonly string[]; details: DetailsPolicy }>;
   kubernetesAliases: boolean;
 }

@@ -12,6 +12,7 @@ import { MaintenanceService } from '../maintenance/maintenance.service.js';
 import type { DeepHealthFeatureAsyncOptions, DeepHealthFeatureOptions, DeepHealthModuleExtras, DeepHealthModuleOptions, ResolvedHealthOptions } from './deep-health-options.js';
 import { DEFAULT_PATH, EXTRAS, resolveOptions } from './resolve-options.js';
 import { DEEP_HEALTH_OPTIONS } from './tokens.js';
+import { StatusPageService } from '../status-page/status-page.service.js';
 
 const DEFAULT_EXTRAS: DeepHealthModuleExtras = {
   path: DEFAULT_PATH,
@@ -62,6 +63,7 @@ const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
           MaintenanceService,
           GracefulDrain,
           HealthService,
+          StatusPageService,
           HealthRequestHandler,
           maintenanceGuard,
           metricsProvider,

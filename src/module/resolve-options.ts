@@ -1,3 +1,5 @@
+import { hostname } from 'node:os';
+import { resolveStatusPageOptions, resolveWebhooks } from '../status-page/status-page-options.js';
 import { isHealthCheck } from '../engine/check.js';
 import { resolveMaintenanceOptions } from '../maintenance/maintenance-options.js';
 import { MAINTENANCE_STORE_CHECK } from '../maintenance/maintenance-store.js';
@@ -20,7 +22,7 @@ export const DEFAULT_SERVER_PORT = 9000;
 
 /** Options that shape the module and its controller (known before `forRootAsync`'s factory runs). */
 export const EXTRAS = ['path', 'isGlobal', 'controllerDecorators', 'versionNeutral', 'swagger', 'kubernetesAliases'];
-const TOP_LEVEL = [...EXTRAS, 'checks', 'service', 'defaults', 'details', 'adminToken', 'liveness', 'shutdown', 'format', 'onStatusChange', 'maintenance', 'sharedResults', 'metrics', 'server', 'groups'];
+const TOP_LEVEL = [...EXTRAS, 'checks', 'service', 'defaults', 'details', 'adminToken', 'liveness', 'shutdown', 'format', 'onStatusChange', 'maintenance', 'sharedResults', 'metrics', 'server', 'groups', 'ui', 'webhooks'];
 const DETAILS = ['always', 'when-authorized', 'never'] as const;
 const GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const RESERVED_CHECK_NAMES: readonly string[] = Object.values(PROCESS_CHECK_NAMES);
@@ -93,6 +95,8 @@ export function resolveOptions(raw: DeepHealthModuleOptions & DeepHealthModuleEx
   const metrics = resolveMetrics(problems, options.metrics);
   const server = resolveServer(problems, options.server, env);
   const sharedResults = resolveSharedResultsOptions(problems, options.sharedResults, options.checks, defaults.cacheTtlMs);
+  const ui = resolveStatusPageOptions(problems, options.ui, env, hostname());
+  const webhooks = resolveWebhooks(problems, options.webhooks);
 
   problems.throwIfAny('DeepHealthModule options');
 
@@ -120,6 +124,8 @@ export function resolveOptions(raw: DeepHealthModuleOptions & DeepHealthModuleEx
     ...(sharedResults ? { sharedResults } : {}),
     ...(metrics ? { metrics } : {}),
     ...(server ? { server } : {}),
+    ui,
+    webhooks,
     groups: Object.fromEntries(
       Object.entries(groups).map(([name, group]) => [name, { checks: group.checks, details: group.details ?? ((options.details as ResolvedHealthOptions['details'] | undefined) ?? 'when-authorized') }]),
     ),

@@ -5,6 +5,9 @@ import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../module/tokens.js';
 import { isAuthorized } from './admin-auth.js';
 import { HEALTH_METRICS, type HealthMetrics } from '../metrics/health-metrics.js';
+import { StatusPageService } from '../status-page/status-page.service.js';
+import { STATUS_PAGE_HEADERS } from '../status-page/page/status-page.html.js';
+import { FLEET_OFF, HISTORY_CHECK_REPEATED, HISTORY_UNKNOWN_QUERY, UI_OFF, UNKNOWN_HISTORY_CHECK } from '../status-page/messages.js';
 import { NO_CACHE_HEADERS, renderJson, renderReport, renderVerbose, type HealthHttpResponse, type RenderContext } from './health-response.js';
 import type { DetailsPolicy } from '../module/deep-health-options.js';
 
@@ -45,7 +48,41 @@ export class HealthRequestHandler {
     private readonly health: HealthService,
     private readonly maintenance: MaintenanceService,
     @Inject(HEALTH_METRICS) private readonly healthMetrics: HealthMetrics | null,
+    private readonly statusPage: StatusPageService,
   ) {}
+
+  /** Path segment of the status page under the health path, or `undefined` when `ui: false`. */
+  get uiPath(): string | undefined {
+    return this.options.ui ? this.options.ui.path : undefined;
+  }
+
+  /** `GET /<path>/<ui.path>`: the status page (self-contained HTML under a strict CSP). */
+  page(request: HealthRequest): HealthHttpResponse {
+    const html = this.statusPage.html;
+    if (!html) return this.error(404, 'Not Found', UI_OFF, request);
+    return { statusCode: 200, headers: { ...NO_CACHE_HEADERS, ...STATUS_PAGE_HEADERS }, body: html };
+  }
+
+  /** `GET /<path>/history[?check=<name>]`: recent results and transitions per check; outputs only with details. */
+  history(request: HealthRequest, query: Record<string, unknown> = {}): HealthHttpResponse {
+    const unknown = Object.keys(query).filter((key) => key !== 'check');
+    if (unknown.length > 0) return this.error(400, 'Bad Request', HISTORY_UNKNOWN_QUERY(unknown), request);
+    const check = query.check;
+    if (check !== undefined && typeof check !== 'string') return this.error(400, 'Bad Request', HISTORY_CHECK_REPEATED, request);
+    const context = this.context(request);
+    const history = this.statusPage.history;
+    if (!history) return this.error(404, 'Not Found', UI_OFF, request);
+    if (check !== undefined && !history.has(check)) return this.error(404, 'Not Found', UNKNOWN_HISTORY_CHECK(check, history.names), request);
+    return renderJson(200, { ...this.statusPage.historyPayload(context.showDetails, check) }, context);
+  }
+
+  /** `GET /<path>/fleet`: every replica's last heartbeat, version drift, replicas that stopped reporting. */
+  async fleet(request: HealthRequest): Promise<HealthHttpResponse> {
+    if (!this.options.ui) return this.error(404, 'Not Found', UI_OFF, request);
+    const report = await this.statusPage.fleetReport();
+    if (!report) return this.error(404, 'Not Found', FLEET_OFF, request);
+    return renderJson(200, { ...report }, this.context(request));
+  }
 
   /** Prometheus text when `metrics` is on; 404 with a reason otherwise. */
   async metrics(request: HealthRequest): Promise<HealthHttpResponse> {
@@ -135,6 +172,11 @@ export class HealthRequestHandler {
   /** `DELETE /maintenance?scope=instance|fleet` (both without `scope`). */
   async disableMaintenance(request: HealthRequest, query: { scope?: unknown } = {}): Promise<HealthHttpResponse> {
     return this.changeMaintenance(request, () => this.maintenance.disable(query.scope === undefined ? {} : { scope: query.scope as never }));
+  }
+
+  /** 404 for a path no route serves, in the module's own JSON. */
+  notFound(method: string, relativePath: string, request: HealthRequest): HealthHttpResponse {
+    return this.error(404, 'Not Found', `no route ${method} /${this.options.path}/${relativePath.slice(0, 200)}`, request);
   }
 
   /** A JSON error with a reason, in the shape of Nest's own HTTP errors. */

@@ -10,6 +10,36 @@ export interface HealthHttpResponse {
   body: string;
 }
 
+/**
+ * A response as it goes on the wire: the body encoded once, header names in lower case (as HTTP/2
+ * and Fastify send them anyway) and `content-length` included, so a transport writes it in one
+ * call without touching it.
+ */
+export interface WireResponse {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
+const wireForms = new WeakMap<HealthHttpResponse, WireResponse>();
+
+/**
+ * The wire form of `response`, made once per response object: the request handler hands out the
+ * same object while a layer's report is unchanged, so a probe flood encodes nothing.
+ */
+export function toWire(response: HealthHttpResponse): WireResponse {
+  let wire = wireForms.get(response);
+  if (!wire) {
+    const body = Buffer.from(response.body, 'utf8');
+    const headers: Record<string, string> = {};
+    for (const name of Object.keys(response.headers)) headers[name.toLowerCase()] = response.headers[name]!;
+    headers['content-length'] = String(body.length);
+    wire = { statusCode: response.statusCode, headers, body };
+    wireForms.set(response, wire);
+  }
+  return wire;
+}
+
 export const NO_CACHE_HEADERS = {
   'Cache-Control': 'no-cache, no-store, must-revalidate',
   Pragma: 'no-cache',

@@ -62,6 +62,16 @@ export const HEALTH_ROUTES: readonly HealthRoute[] = [
     name: 'disableMaintenance',
     handle: (h, r) => h.disableMaintenance(auth(r), { scope: r.query.scope }),
   },
+  { method: 'GET', paths: ['history'], name: 'history', handle: (h, r) => h.history(auth(r), r.query) },
+  { method: 'GET', paths: ['fleet'], name: 'fleet', handle: (h, r) => h.fleet(auth(r)) },
+  // Last: any other single segment. The status page's path (`ui.path`) is an option, known only
+  // once the async factory ran, after the routes were declared; unknown names get the module's 404.
+  {
+    method: 'GET',
+    paths: [':page'],
+    name: 'page',
+    handle: (h, r) => (r.params.page === h.uiPath ? h.page(auth(r)) : h.notFound('GET', r.params.page!, auth(r))),
+  },
 ];
 
 /**

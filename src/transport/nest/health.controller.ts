@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, Headers, Inject, Param, Put, Query, Res, SetMetadata, VERSION_NEUTRAL, type Type } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AllowInMaintenance } from '../../maintenance/allow-in-maintenance.decorator.js';
-import type { HealthHttpResponse } from '../health-response.js';
+import type { ServerResponse } from 'node:http';
+import { toWire, type HealthHttpResponse } from '../health-response.js';
 import { HealthRequestHandler } from '../health-request-handler.js';
 import { HEALTH_ROUTES, KUBERNETES_ALIASES, type HealthRoute, type RouteMethod, type RouteRequest } from '../routes.js';
 import { healthOpenApi, type HealthOpenApi } from './health-openapi.js';
@@ -42,10 +43,26 @@ function createController(settings: HealthControllerSettings, docs: HealthOpenAp
       @Inject(HttpAdapterHost) readonly adapterHost: HttpAdapterHost,
     ) {}
 
+    /**
+     * Writes the response in one call. A health answer is never cacheable, so nothing of the
+     * adapter's generic reply path is of use to it (Express's ETag hashing, Fastify's content-type
+     * parsing and serializer), and under a probe flood that path costs more than the answer.
+     */
     write(res: unknown, response: HealthHttpResponse): void {
-      const adapter = this.adapterHost.httpAdapter;
-      for (const [name, value] of Object.entries(response.headers)) adapter.setHeader(res, name, value);
-      adapter.reply(res, response.body, response.statusCode);
+      const wire = toWire(response);
+      if (isFastifyReply(res)) {
+        // Through the reply, not its raw response: the app's onSend hooks and the headers its
+        // earlier hooks set (CORS, security headers) still apply.
+        res.headers(wire.headers).code(wire.statusCode).send(wire.body);
+      } else if (isNodeResponse(res)) {
+        // Express (and any adapter handing out node's response): headers the app's middleware
+        // set with setHeader are kept; node leaves the body out of a HEAD answer.
+        res.writeHead(wire.statusCode, wire.headers).end(wire.body);
+      } else {
+        const adapter = this.adapterHost.httpAdapter;
+        for (const [name, value] of Object.entries(response.headers)) adapter.setHeader(res, name, value);
+        adapter.reply(res, response.body, response.statusCode);
+      }
     }
   }
   for (const route of routes) defineRouteMethod(HealthController.prototype, route, docs);
@@ -85,4 +102,21 @@ function defineRouteMethod(prototype: object, route: HealthRoute, docs: HealthOp
   if (route.body) Body()(prototype, key, 4);
   docs.route(route.name)(prototype, key, Object.getOwnPropertyDescriptor(prototype, key)!);
   MAPPINGS[route.method]([...route.paths])(prototype, key, Object.getOwnPropertyDescriptor(prototype, key)!);
+}
+
+/** The part of a Fastify reply the controller uses (no import: @nestjs/platform-fastify is the app's choice). */
+interface FastifyReplyLike {
+  headers(values: Readonly<Record<string, string>>): FastifyReplyLike;
+  code(statusCode: number): FastifyReplyLike;
+  send(payload: Buffer): unknown;
+}
+
+function isFastifyReply(res: unknown): res is FastifyReplyLike {
+  const reply = res as Partial<Record<keyof FastifyReplyLike, unknown>> | null;
+  return typeof reply?.headers === 'function' && typeof reply.code === 'function' && typeof reply.send === 'function';
+}
+
+function isNodeResponse(res: unknown): res is ServerResponse {
+  const response = res as Partial<Record<'writeHead' | 'end', unknown>> | null;
+  return typeof response?.writeHead === 'function' && typeof response.end === 'function';
 }

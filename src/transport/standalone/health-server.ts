@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HealthHttpResponse } from '../health-response.js';
+import { toWire, type HealthHttpResponse } from '../health-response.js';
 import type { HealthRequest, HealthRequestHandler } from '../health-request-handler.js';
 import { HEALTH_ROUTES, matchRoute, type HealthRoute, type RouteRequest } from '../routes.js';
 
@@ -52,6 +52,12 @@ export class HealthServer {
     return server.address() as AddressInfo;
   }
 
+  /** Whether the listening server alone keeps the process running (Node's `ref`/`unref`). */
+  keepProcessAlive(keep: boolean): void {
+    if (keep) this.server?.ref();
+    else this.server?.unref();
+  }
+
   async close(): Promise<void> {
     const server = this.server;
     if (!server) return;
@@ -90,8 +96,9 @@ export class HealthServer {
   }
 
   private write(res: ServerResponse, response: HealthHttpResponse, req: IncomingMessage): void {
-    res.writeHead(response.statusCode, { ...response.headers, 'Content-Length': Buffer.byteLength(response.body) });
-    res.end(req.method === 'HEAD' ? undefined : response.body);
+    const wire = toWire(response);
+    res.writeHead(wire.statusCode, wire.headers);
+    res.end(req.method === 'HEAD' ? undefined : wire.body);
   }
 }
 
