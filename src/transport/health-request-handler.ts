@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { HealthService, type LayerReport } from '../layers/health.service.js';
+import { HealthService, type LayerReport, type ReportLayer } from '../layers/health.service.js';
 import { InvalidMaintenanceRequestError, MaintenanceService, MaintenanceStoreUnavailableError } from '../maintenance/maintenance.service.js';
 import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../module/tokens.js';
@@ -7,7 +7,20 @@ import { isAuthorized } from './admin-auth.js';
 import { HEALTH_METRICS, type HealthMetrics } from '../metrics/health-metrics.js';
 import { NO_CACHE_HEADERS, renderJson, renderReport, type HealthHttpResponse, type RenderContext } from './health-response.js';
 
-export type ReportLayer = 'live' | 'startup' | 'ready' | 'deep';
+export type { ReportLayer };
+
+interface RenderedLayer {
+  report: LayerReport;
+  response: HealthHttpResponse;
+}
+
+/** Whether two reports render the same: the same state and the same result objects. */
+function sameInputs(a: LayerReport, b: LayerReport): boolean {
+  if (a === b) return true;
+  if (a.status !== b.status || a.output !== b.output || a.draining !== b.draining || a.retryAfterSeconds !== b.retryAfterSeconds || a.maintenance !== b.maintenance) return false;
+  if (a.results === b.results) return true;
+  return a.results.length === b.results.length && a.results.every((result, i) => result === b.results[i]);
+}
 
 /** What the HTTP layers pass in; the same for Express, Fastify and the standalone server. */
 export interface HealthRequest {
@@ -20,8 +33,9 @@ export interface HealthRequest {
  */
 @Injectable()
 export class HealthRequestHandler {
-  /** The last rendering of each layer (per details visibility), reused while its inputs are the same objects. */
-  private readonly rendered = new Map<string, { parts: readonly unknown[]; response: HealthHttpResponse }>();
+  /** The last rendering of each layer (without and with details), reused while its inputs are the same objects. */
+  private readonly rendered = new Map<ReportLayer, RenderedLayer>();
+  private readonly renderedWithDetails = new Map<ReportLayer, RenderedLayer>();
 
   constructor(
     @Inject(DEEP_HEALTH_OPTIONS) private readonly options: ResolvedHealthOptions,
@@ -38,15 +52,26 @@ export class HealthRequestHandler {
   }
 
   async layer(layer: ReportLayer, request: HealthRequest): Promise<HealthHttpResponse> {
-    const report: LayerReport = await this.health[layer]();
-    const context = this.context(request);
+    return this.respond(layer, await this.health.layer(layer), request);
+  }
+
+  /**
+   * The answer of `layer` when no check has to run (every result cached and fresh), else
+   * `undefined`: then use `layer`. Synchronous, so a probe flood is answered without an await.
+   */
+  layerNow(layer: ReportLayer, request: HealthRequest): HealthHttpResponse | undefined {
+    const report = this.health.reportNow(layer);
+    return report && this.respond(layer, report, request);
+  }
+
+  private respond(layer: ReportLayer, report: LayerReport, request: HealthRequest): HealthHttpResponse {
+    const showDetails = this.showDetails(request);
     // A probe flood reads the same cached results again and again: render them once.
-    const memoKey = `${layer}:${context.showDetails}`;
-    const parts = [report.status, report.output, report.draining, report.retryAfterSeconds, report.maintenance, ...report.results];
-    const memo = this.rendered.get(memoKey);
-    if (memo && memo.parts.length === parts.length && memo.parts.every((part, i) => part === parts[i])) return memo.response;
-    const response = renderReport(report, context);
-    this.rendered.set(memoKey, { parts, response });
+    const memos = showDetails ? this.renderedWithDetails : this.rendered;
+    const memo = memos.get(layer);
+    if (memo && sameInputs(memo.report, report)) return memo.response;
+    const response = renderReport(report, { options: this.options, showDetails });
+    memos.set(layer, { report, response });
     return response;
   }
 
@@ -108,8 +133,11 @@ export class HealthRequestHandler {
   }
 
   private context(request: HealthRequest): RenderContext {
+    return { options: this.options, showDetails: this.showDetails(request) };
+  }
+
+  private showDetails(request: HealthRequest): boolean {
     const { details, adminToken } = this.options;
-    const showDetails = details === 'always' || (details === 'when-authorized' && isAuthorized(request.authorization, adminToken));
-    return { options: this.options, showDetails };
+    return details === 'always' || (details === 'when-authorized' && isAuthorized(request.authorization, adminToken));
   }
 }

@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { AllowInMaintenance } from '../../maintenance/allow-in-maintenance.decorator.js';
 import type { ServerResponse } from 'node:http';
 import { toWire, type HealthHttpResponse } from '../health-response.js';
-import { HealthRequestHandler } from '../health-request-handler.js';
+import { HealthRequestHandler, type ReportLayer } from '../health-request-handler.js';
 
 /**
  * Builds the health controller for a base path. The class is made per path because Nest reads
@@ -20,23 +20,23 @@ export function createHealthController(path: string): Type<unknown> {
     ) {}
 
     @Get(['', 'live'])
-    async live(@Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
-      this.write(res, await this.handler.layer('live', { authorization }));
+    live(@Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
+      return this.answer('live', authorization, res);
     }
 
     @Get('startup')
-    async startup(@Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
-      this.write(res, await this.handler.layer('startup', { authorization }));
+    startup(@Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
+      return this.answer('startup', authorization, res);
     }
 
     @Get('ready')
-    async ready(@Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
-      this.write(res, await this.handler.layer('ready', { authorization }));
+    ready(@Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
+      return this.answer('ready', authorization, res);
     }
 
     @Get('deep')
-    async deep(@Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
-      this.write(res, await this.handler.layer('deep', { authorization }));
+    deep(@Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
+      return this.answer('deep', authorization, res);
     }
 
     @Get('checks/:name')
@@ -62,6 +62,17 @@ export function createHealthController(path: string): Type<unknown> {
     @Delete('maintenance')
     async disableMaintenance(@Query('scope') scope: unknown, @Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
       this.write(res, await this.handler.disableMaintenance({ authorization }, { scope }));
+    }
+
+    /** Answers from fresh cached results without an await; runs the stale checks otherwise. */
+    private answer(layer: ReportLayer, authorization: string | undefined, res: unknown): Promise<void> | undefined {
+      const request = { authorization };
+      const now = this.handler.layerNow(layer, request);
+      if (now) {
+        this.write(res, now);
+        return undefined;
+      }
+      return this.handler.layer(layer, request).then((response) => this.write(res, response));
     }
 
     /**
