@@ -1,4 +1,4 @@
-/** The sample app's settings, all from the environment (see README: "Sample app"). */
+/** The sample app's settings, all from the environment (see docs/recipes.md: "Sample app"). */
 export interface SampleConfig {
   port: number;
   host: string;

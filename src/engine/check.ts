@@ -29,6 +29,9 @@ export interface CheckOutcome {
   details?: Record<string, unknown>;
 }
 
+/** What a check's `run` may resolve: a status, an outcome, or nothing (`pass`). */
+export type CheckRunResult = CheckOutcome | HealthStatus | void;
+
 /** Options that every check factory accepts. */
 export interface CheckOptions {
   /** Name in responses, metrics and `/health/checks/:name`. Unique per module. */
@@ -75,8 +78,16 @@ export interface CheckDefinition extends CheckOptions {
   componentType?: string;
   /** Secret values this check knows (keys, passwords) to scrub from anything it reports. */
   secrets?: readonly (string | undefined)[];
-  /** Ask the dependency. Resolve `void` or `'pass'` for healthy, an outcome for anything richer. */
-  run(context: CheckContext): Promise<CheckOutcome | HealthStatus | void> | CheckOutcome | HealthStatus | void;
+  /**
+   * Ask the dependency. Return or resolve `void` or `'pass'` for healthy, `'warn'`/`'fail'`, or an outcome
+   * for anything richer.
+   *
+   * A promised `string` is accepted because TypeScript widens a lone literal returned by an async arrow
+   * (`async () => 'pass'` is `() => Promise<string>` when the expected return type mixes promise and
+   * non-promise types, microsoft/TypeScript#30185). A string that is not a status is reported as a `fail`
+   * that says so.
+   */
+  run(context: CheckContext): CheckRunResult | Promise<CheckRunResult | string>;
   /** Releases what the check opened itself (not the app's own clients). Called once at shutdown. */
   close?: () => Promise<void> | void;
 }
@@ -112,7 +123,7 @@ export function defineCheck(definition: CheckDefinition): HealthCheck {
     refreshInBackground: definition.refreshInBackground ?? false,
     startup: definition.startup ?? false,
     secrets: (definition.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length > 0),
-    run: async (context) => run(context),
+    run: async (context) => normalizeOutcome(await run(context)),
     close: () => (closed ??= Promise.resolve().then(() => close?.())),
   };
   Object.defineProperty(check, HEALTH_CHECK, { value: true });
@@ -132,7 +143,7 @@ export function checkOptions(options: CheckOptions): CheckOptions {
   return picked;
 }
 
-export function normalizeOutcome(value: CheckOutcome | HealthStatus | void): CheckOutcome {
+export function normalizeOutcome(value: CheckRunResult | string): CheckOutcome {
   if (value === undefined || value === null) return { status: 'pass' };
   if (isHealthStatus(value)) return { status: value };
   if (typeof value === 'object' && isHealthStatus(value.status)) return value;

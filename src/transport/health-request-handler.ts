@@ -56,12 +56,12 @@ export class HealthRequestHandler {
   }
 
   /**
-   * The answer of `layer` when no check has to run (every result cached and fresh), else
-   * `undefined`: then use `layer`. Synchronous, so a probe flood is answered without an await.
+   * The answer of `layer`: synchronous when no check has to run (every result cached and fresh),
+   * so a probe flood is answered without an await; a promise when some check must run first.
    */
-  layerNow(layer: ReportLayer, request: HealthRequest): HealthHttpResponse | undefined {
+  answer(layer: ReportLayer, request: HealthRequest): HealthHttpResponse | Promise<HealthHttpResponse> {
     const report = this.health.reportNow(layer);
-    return report && this.respond(layer, report, request);
+    return report ? this.respond(layer, report, request) : this.layer(layer, request);
   }
 
   private respond(layer: ReportLayer, report: LayerReport, request: HealthRequest): HealthHttpResponse {

@@ -78,6 +78,17 @@ describe('health server for apps without an HTTP adapter', () => {
     }
   });
 
+  it('answers 404 for paths named like Object.prototype members (routes come from the one route table)', async () => {
+    const { app, base } = await startWorker();
+    try {
+      const paths = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__', 'isPrototypeOf', 'checks/queue/extra', 'maintenance/x'];
+      const answers = await Promise.all(paths.map(async (path) => ({ path, status: (await fetch(`${base}/${path}`)).status })));
+      expect(answers.filter((a) => a.status !== 404)).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('rejects a bad server option at boot', async () => {
     await expect(startWorker({ port: 70000, hots: 'x' })).rejects.toThrow(InvalidOptionsError);
     await expect(startWorker({ port: 70000, hots: 'x' })).rejects.toThrow('server.port: must be between 0 and 65535, got 70000');

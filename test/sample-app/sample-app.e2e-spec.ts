@@ -120,7 +120,7 @@ describe('sample app on embedded defaults', () => {
 });
 
 // The local Postgres 15 has no pgvector, so the web app keeps its embedded PGlite and the worker
-// connects to it through the URL the web app prints, as the README shows.
+// connects to it through the URL the web app prints, as docs/recipes.md shows.
 describe('sample app with Redis, RabbitMQ and the worker process', () => {
   let web: Running | undefined;
   let worker: Running | undefined;

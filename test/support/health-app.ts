@@ -6,10 +6,13 @@ import { Controller, Get, Module, Post, type DynamicModule, type INestApplicatio
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { DeepHealthModule, type DeepHealthForRootOptions } from '../../src/index';
+import { DeepHealthModule, HealthServerHost, type DeepHealthForRootOptions } from '../../src/index';
 
 export type AdapterName = 'express' | 'fastify';
 export const ADAPTERS: AdapterName[] = ['express', 'fastify'];
+/** The two Nest adapters plus the module's own `server` (an application context without an HTTP adapter). */
+export type TransportName = AdapterName | 'standalone';
+export const TRANSPORTS: TransportName[] = [...ADAPTERS, 'standalone'];
 
 export interface RunningApp {
   app: INestApplication;
@@ -48,6 +51,20 @@ export function parseJson(text: string): any {
   }
 }
 
+/**
+ * Like `startHealthApp`, on any transport: 'standalone' boots an application context whose health
+ * endpoints are served by the `server` option on a free loopback port (no app routes there).
+ */
+export async function startHealthTransport(transport: TransportName, options: DeepHealthForRootOptions): Promise<RunningApp> {
+  if (transport !== 'standalone') return startHealthApp(transport, options);
+  @Module({ imports: [DeepHealthModule.forRoot({ ...options, server: { port: 0, host: '127.0.0.1' } })] })
+  class WorkerModule {}
+  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: false, abortOnError: false });
+  await app.init();
+  const { port } = app.get(HealthServerHost).address!;
+  return clientFor(app as INestApplication, `http://127.0.0.1:${port}`);
+}
+
 export async function startHealthApp(
   adapter: AdapterName,
   options: DeepHealthForRootOptions | { module: DynamicModule },
@@ -59,7 +76,10 @@ export async function startHealthApp(
   const app = await NestFactory.create(AppModule, adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger: false, abortOnError: false });
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
-  const url = `http://127.0.0.1:${address.port}`;
+  return clientFor(app, `http://127.0.0.1:${address.port}`);
+}
+
+function clientFor(app: INestApplication, url: string): RunningApp {
   const request = async (method: string, path: string, init: { headers?: Record<string, string>; body?: string } = {}) => {
     const res = await fetch(url + path, { method, headers: init.headers, body: init.body });
     const text = await res.text();

@@ -3,84 +3,32 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { AllowInMaintenance } from '../../maintenance/allow-in-maintenance.decorator.js';
 import type { ServerResponse } from 'node:http';
 import { toWire, type HealthHttpResponse } from '../health-response.js';
-import { HealthRequestHandler, type ReportLayer } from '../health-request-handler.js';
+import { HealthRequestHandler } from '../health-request-handler.js';
+import { HEALTH_ROUTES, type HealthRoute, type RouteMethod, type RouteRequest } from '../routes.js';
+
+const MAPPINGS: Record<RouteMethod, (paths: string[]) => MethodDecorator> = { GET: Get, PUT: Put, DELETE: Delete };
 
 /**
- * Builds the health controller for a base path. The class is made per path because Nest reads
- * controller paths from decorators, and the path is a module option.
+ * Builds the health controller for a base path, with one handler method per entry of the route
+ * table. The class is made per path because Nest reads controller paths from decorators, and the
+ * path is a module option.
  */
-export function createHealthController(path: string): Type<unknown> {
+export function createHealthController(path: string, routes: readonly HealthRoute[] = HEALTH_ROUTES): Type<unknown> {
   // The health endpoints (including PUT/DELETE maintenance) must work during read-only maintenance.
   @AllowInMaintenance()
   @Controller(path)
   class HealthController {
     constructor(
-      private readonly handler: HealthRequestHandler,
-      private readonly adapterHost: HttpAdapterHost,
+      readonly handler: HealthRequestHandler,
+      readonly adapterHost: HttpAdapterHost,
     ) {}
-
-    @Get(['', 'live'])
-    live(@Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
-      return this.answer('live', authorization, res);
-    }
-
-    @Get('startup')
-    startup(@Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
-      return this.answer('startup', authorization, res);
-    }
-
-    @Get('ready')
-    ready(@Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
-      return this.answer('ready', authorization, res);
-    }
-
-    @Get('deep')
-    deep(@Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
-      return this.answer('deep', authorization, res);
-    }
-
-    @Get('checks/:name')
-    async check(@Param('name') name: string, @Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
-      this.write(res, await this.handler.check(name, { authorization }));
-    }
-
-    @Get('metrics')
-    async metrics(@Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
-      this.write(res, await this.handler.metrics({ authorization }));
-    }
-
-    @Get('maintenance')
-    maintenanceStatus(@Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
-      this.write(res, this.handler.maintenanceStatus({ authorization }));
-    }
-
-    @Put('maintenance')
-    async enableMaintenance(@Body() body: unknown, @Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
-      this.write(res, await this.handler.enableMaintenance(body, { authorization }));
-    }
-
-    @Delete('maintenance')
-    async disableMaintenance(@Query('scope') scope: unknown, @Headers('authorization') authorization: string | undefined, @Res() res: unknown) {
-      this.write(res, await this.handler.disableMaintenance({ authorization }, { scope }));
-    }
-
-    /** Answers from fresh cached results without an await; runs the stale checks otherwise. */
-    private answer(layer: ReportLayer, authorization: string | undefined, res: unknown): Promise<void> | undefined {
-      const request = { authorization };
-      const now = this.handler.layerNow(layer, request);
-      if (now) {
-        this.write(res, now);
-        return undefined;
-      }
-      return this.handler.layer(layer, request).then((response) => this.write(res, response));
-    }
 
     /**
      * Writes the response in one call. A health answer is never cacheable, so nothing of the
      * adapter's generic reply path is of use to it (Express's ETag hashing, Fastify's content-type
      * parsing and serializer), and under a probe flood that path costs more than the answer.
      */
-    private write(res: unknown, response: HealthHttpResponse): void {
+    write(res: unknown, response: HealthHttpResponse): void {
       const wire = toWire(response);
       if (isFastifyReply(res)) {
         // Through the reply, not its raw response: the app's onSend hooks and the headers its
@@ -97,7 +45,33 @@ export function createHealthController(path: string): Type<unknown> {
       }
     }
   }
+  for (const route of routes) defineRouteMethod(HealthController.prototype, route);
   return HealthController;
+}
+
+interface ControllerInstance {
+  handler: HealthRequestHandler;
+  write(res: unknown, response: HealthHttpResponse): void;
+}
+
+/** Adds `route.name(res, params, query, headers, body?)` to the controller, decorated as Nest reads it. */
+function defineRouteMethod(prototype: object, route: HealthRoute): void {
+  function handle(this: ControllerInstance, res: unknown, params: RouteRequest['params'], query: RouteRequest['query'], headers: RouteRequest['headers'], body?: unknown) {
+    const request: RouteRequest = { params: params ?? {}, query: query ?? {}, headers: headers ?? {}, ...(route.body ? { body } : {}) };
+    const response = route.handle(this.handler, request);
+    // A fresh cached answer comes back synchronously: written with no await in between.
+    if (!(response instanceof Promise)) return this.write(res, response);
+    return response.then((settled) => this.write(res, settled));
+  }
+  Object.defineProperty(handle, 'name', { value: route.name });
+  Object.defineProperty(prototype, route.name, { value: handle, writable: true, configurable: true, enumerable: false });
+  const key = route.name;
+  Res()(prototype, key, 0);
+  Param()(prototype, key, 1);
+  Query()(prototype, key, 2);
+  Headers()(prototype, key, 3);
+  if (route.body) Body()(prototype, key, 4);
+  MAPPINGS[route.method]([...route.paths])(prototype, key, Object.getOwnPropertyDescriptor(prototype, key)!);
 }
 
 /** The part of a Fastify reply the controller uses (no import: @nestjs/platform-fastify is the app's choice). */

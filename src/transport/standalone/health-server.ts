@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toWire, type HealthHttpResponse } from '../health-response.js';
-import type { HealthRequest, HealthRequestHandler, ReportLayer } from '../health-request-handler.js';
+import type { HealthRequest, HealthRequestHandler } from '../health-request-handler.js';
+import { HEALTH_ROUTES, matchRoute, type HealthRoute, type RouteRequest } from '../routes.js';
 
 export interface HealthServerOptions {
   /** @default env `HEALTH_PORT`, else 9000 */
@@ -14,7 +15,6 @@ export interface HealthServerOptions {
 }
 
 export const MAX_BODY_BYTES = 16 * 1024;
-const LAYERS: Record<string, ReportLayer> = { '': 'live', live: 'live', startup: 'startup', ready: 'ready', deep: 'deep' };
 
 /**
  * A minimal HTTP server for the same endpoints, for apps without an HTTP adapter (workers made
@@ -26,6 +26,7 @@ export class HealthServer {
   constructor(
     private readonly handler: HealthRequestHandler,
     private readonly basePath: string,
+    private readonly routes: readonly HealthRoute[] = HEALTH_ROUTES,
   ) {}
 
   async listen(port: number, host: string): Promise<AddressInfo> {
@@ -60,37 +61,28 @@ export class HealthServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const request: HealthRequest = { authorization: req.headers.authorization };
-    const url = new URL(req.url ?? '/', 'http://health.local');
+    const target = req.url ?? '/';
+    // Route on the raw path, as Express and Fastify do: the URL parser would resolve `%2e%2e` and `..`.
+    const rawPath = target.split('?', 1)[0]!;
+    const url = new URL(target.startsWith('/') ? target : `/${target}`, 'http://health.local');
+    const headers = req.headers;
+    const request: HealthRequest = { authorization: headers.authorization };
+    const notFound = () => this.handler.error(404, 'Not Found', `no route ${req.method} ${rawPath.slice(0, 200)}`, request);
     const prefix = `/${this.basePath}`;
-    const path = url.pathname.replace(/\/+$/, '');
-    if (path !== prefix && !path.startsWith(`${prefix}/`)) {
-      return this.write(res, this.handler.error(404, 'Not Found', `no route ${req.method} ${url.pathname.slice(0, 200)}`, request), req);
+    const path = rawPath.replace(/\/+$/, '');
+    if (path !== prefix && !path.startsWith(`${prefix}/`)) return this.write(res, notFound(), req);
+    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? '');
+    const match = matchRoute(this.routes, method, path.slice(prefix.length + 1));
+    if (!match) return this.write(res, notFound(), req);
+    if ('malformed' in match) return this.write(res, this.handler.error(400, 'Bad Request', match.malformed, request), req);
+    let body: unknown;
+    if (match.route.body === 'json') {
+      const read = await readJson(req);
+      if ('problem' in read) return this.write(res, this.handler.error(read.status, read.error, read.problem, request, {}, { Connection: 'close' }), req);
+      body = read.value;
     }
-    const route = path.slice(prefix.length + 1);
-    const method = req.method === 'HEAD' ? 'GET' : req.method;
-
-    if (method === 'GET' && route in LAYERS) return this.write(res, await this.handler.layer(LAYERS[route]!, request), req);
-    if (method === 'GET' && route.startsWith('checks/')) {
-      const name = decodeSegment(route.slice('checks/'.length));
-      if (name === undefined) return this.write(res, this.handler.error(400, 'Bad Request', 'malformed percent-encoding in the check name', request), req);
-      return this.write(res, await this.handler.check(name, request), req);
-    }
-    if (route === 'maintenance') {
-      if (method === 'GET') return this.write(res, this.handler.maintenanceStatus(request), req);
-      if (method === 'DELETE') {
-        return this.write(res, await this.handler.disableMaintenance(request, { scope: url.searchParams.get('scope') ?? undefined }), req);
-      }
-      if (method === 'PUT') {
-        const body = await readJson(req);
-        if ('problem' in body) {
-          return this.write(res, this.handler.error(body.status, body.error, body.problem, request, {}, { Connection: 'close' }), req);
-        }
-        return this.write(res, await this.handler.enableMaintenance(body.value, request), req);
-      }
-    }
-    if (method === 'GET' && route === 'metrics') return this.write(res, await this.handler.metrics(request), req);
-    return this.write(res, this.handler.error(404, 'Not Found', `no route ${req.method} ${url.pathname.slice(0, 200)}`, request), req);
+    const routeRequest: RouteRequest = { params: match.params, query: queryObject(url.searchParams), headers, ...(match.route.body ? { body } : {}) };
+    return this.write(res, await match.route.handle(this.handler, routeRequest), req);
   }
 
   private write(res: ServerResponse, response: HealthHttpResponse, req: IncomingMessage): void {
@@ -100,13 +92,14 @@ export class HealthServer {
   }
 }
 
-/** A percent-decoded path segment, or `undefined` when its encoding is malformed (a 400, not a 500). */
-function decodeSegment(segment: string): string | undefined {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return undefined;
+/** The query as Express and Fastify parse it: a repeated key gives an array. */
+function queryObject(params: URLSearchParams): RouteRequest['query'] {
+  const query: RouteRequest['query'] = Object.create(null);
+  for (const key of new Set(params.keys())) {
+    const values = params.getAll(key);
+    query[key] = values.length === 1 ? values[0] : values;
   }
+  return query;
 }
 
 type BodyResult = { value: unknown } | { problem: string; status: number; error: string };

@@ -1,0 +1,95 @@
+import type { HealthHttpResponse } from './health-response.js';
+import type { HealthRequestHandler } from './health-request-handler.js';
+
+export type RouteMethod = 'GET' | 'PUT' | 'DELETE';
+
+/**
+ * A request as every transport hands it to a route: the same shape from Express, Fastify and the
+ * standalone server, so a route is written once.
+ */
+export interface RouteRequest {
+  /** `:name` segments of the route's path, percent-decoded. */
+  params: Record<string, string>;
+  /** The query string; a repeated key gives an array, as Express and Fastify parse it. */
+  query: Record<string, string | string[] | undefined>;
+  /** Header values as Node gives them (lower-case names). */
+  headers: Record<string, string | string[] | undefined>;
+  /** The parsed JSON body (routes with `body: 'json'` only). */
+  body?: unknown;
+}
+
+/** One endpoint under `/<path>`: its method, its relative path(s) and what answers it. */
+export interface HealthRoute {
+  method: RouteMethod;
+  /** Relative to the module's `path`; `:param` matches one segment. Several paths share one handler. */
+  paths: readonly string[];
+  /** The controller method name (and a stable operation name for docs). */
+  name: string;
+  /** Whether the route reads a JSON body (PUT). */
+  body?: 'json';
+  handle(handler: HealthRequestHandler, request: RouteRequest): Promise<HealthHttpResponse> | HealthHttpResponse;
+}
+
+/** The `Authorization` header as the handler takes it. */
+function auth(request: RouteRequest): { authorization?: string | string[] } {
+  return { authorization: request.headers.authorization };
+}
+
+/**
+ * Every health endpoint, once. The Nest controller and the standalone server are built from this
+ * table and only route and write: adding an endpoint is one entry here.
+ */
+export const HEALTH_ROUTES: readonly HealthRoute[] = [
+  { method: 'GET', paths: ['', 'live'], name: 'live', handle: (h, r) => h.answer('live', auth(r)) },
+  { method: 'GET', paths: ['startup'], name: 'startup', handle: (h, r) => h.answer('startup', auth(r)) },
+  { method: 'GET', paths: ['ready'], name: 'ready', handle: (h, r) => h.answer('ready', auth(r)) },
+  { method: 'GET', paths: ['deep'], name: 'deep', handle: (h, r) => h.answer('deep', auth(r)) },
+  { method: 'GET', paths: ['checks/:name'], name: 'check', handle: (h, r) => h.check(r.params.name!, auth(r)) },
+  { method: 'GET', paths: ['metrics'], name: 'metrics', handle: (h, r) => h.metrics(auth(r)) },
+  { method: 'GET', paths: ['maintenance'], name: 'maintenanceStatus', handle: (h, r) => h.maintenanceStatus(auth(r)) },
+  { method: 'PUT', paths: ['maintenance'], name: 'enableMaintenance', body: 'json', handle: (h, r) => h.enableMaintenance(r.body, auth(r)) },
+  {
+    method: 'DELETE',
+    paths: ['maintenance'],
+    name: 'disableMaintenance',
+    handle: (h, r) => h.disableMaintenance(auth(r), { scope: r.query.scope }),
+  },
+];
+
+export type RouteMatch = { route: HealthRoute; params: Record<string, string> } | { malformed: string } | undefined;
+
+/**
+ * The route serving `method` at `relativePath` (no leading or trailing slash), for transports that
+ * route by themselves. Only own table entries match: `constructor` or `__proto__` is a 404 like any
+ * unknown path. A malformed percent-encoding in a parameter is reported, not thrown.
+ */
+export function matchRoute(routes: readonly HealthRoute[], method: string, relativePath: string): RouteMatch {
+  const segments = relativePath === '' ? [] : relativePath.split('/');
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    for (const path of route.paths) {
+      const pattern = path === '' ? [] : path.split('/');
+      if (pattern.length !== segments.length) continue;
+      const params: Record<string, string> = {};
+      let matched = true;
+      for (let i = 0; i < pattern.length && matched; i++) {
+        const expected = pattern[i]!;
+        const actual = segments[i]!;
+        if (expected.startsWith(':')) {
+          if (actual === '') matched = false;
+          else {
+            try {
+              params[expected.slice(1)] = decodeURIComponent(actual);
+            } catch {
+              return { malformed: `malformed percent-encoding in the ${expected.slice(1)} segment` };
+            }
+          }
+        } else if (expected !== actual) {
+          matched = false;
+        }
+      }
+      if (matched) return { route, params };
+    }
+  }
+  return undefined;
+}
