@@ -4,6 +4,7 @@
  * Prints one Markdown table: median (min–max) of the interleaved rounds, before → after.
  */
 import { readFileSync } from 'node:fs';
+import { ratioRows, spreadText } from './lib/ratio-rows.mjs';
 
 const [beforeFile, afterFile] = process.argv.slice(2);
 if (!beforeFile || !afterFile) {
@@ -15,16 +16,8 @@ const before = load(beforeFile);
 const after = load(afterFile);
 const adapters = after.results.map((r) => r.adapter);
 const t = after.settings.targets;
-const rows = [
-  ['liveCpuVsBare', 'server CPU per response, `/health/live` ÷ bare Nest route', `≤ ${t.cpuVsBare}`],
-  ['readyCpuVsBare', 'server CPU per response, cached `/health/ready` ÷ bare Nest route', `≤ ${t.cpuVsBare}`],
-  ['liveRpsVsBare', '`/health/live` ÷ bare Nest route, req/s', `≥ ${t.rpsVsBare}`],
-  ['readyRpsVsBare', 'cached `/health/ready` ÷ bare Nest route, req/s', `≥ ${t.rpsVsBare}`],
-  ['readyRpsVsTerminusCached', 'cached `/health/ready` ÷ terminus 12 `.cacheFor(5000)`, req/s', `≥ ${t.rpsVsTerminusCached}`],
-  ['readyTotalCpuVsTerminusUncached', 'cached `/health/ready` ÷ terminus 12 uncached, server+Postgres+Redis CPU per response', `≤ ${t.totalCpuVsTerminusUncached}`],
-  ['bareSizedCpuVsBare', 'diagnostic: bare route with a /health/live-sized body ÷ bare route, server CPU per response', ''],
-];
-const text = (s) => (!s || s.median === null ? 'n/a' : s.min === s.max ? `${s.median}` : `${s.median} (${s.min}–${s.max})`);
+const rows = ratioRows(t).filter(([key]) => key !== 'readyRpsVsTerminusUncached');
+const text = spreadText;
 const find = (report, adapter) => report.results.find((r) => r.adapter === adapter);
 const lines = [
   `| ratio (median of the interleaved rounds, min–max) | ${adapters.map((a) => `${a} before | ${a} after`).join(' | ')} | goal |`,
