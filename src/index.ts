@@ -6,6 +6,8 @@ export { HealthEngine, type CheckResult, type Evaluation, type EngineSettings, t
 export { aggregateStatus } from './engine/aggregate.js';
 export { HealthService, type LayerReport, type HealthLayer } from './layers/health.service.js';
 export { DeepHealthModule, type DeepHealthForRootOptions, type DeepHealthForRootAsyncOptions } from './module/deep-health.module.js';
+export { DeepHealthFeatureModule } from './module/feature-checks.js';
+export { healthRouteExclusions, isDeepHealthRequest, DEEP_HEALTH_CONTROLLER, type HealthRouteExclusionOptions } from './transport/nest/app-integration.js';
 export type * from './module/deep-health-options.js';
 export { DEEP_HEALTH_OPTIONS, getDeepHealthOptionsToken, InjectDeepHealthOptions } from './module/tokens.js';
 export { InvalidOptionsError } from './validation/problems.js';
@@ -28,3 +30,10 @@ export { fromTerminus, toTerminus, type TerminusIndicatorFunction, type Terminus
 export { HEALTH_METRICS, type HealthMetrics, type MetricsOptions, type MetricsRegistry } from './metrics/health-metrics.js';
 export { HealthServerHost } from './transport/standalone/health-server.host.js';
 export type { HealthServerOptions } from './transport/standalone/health-server.js';
+export { statusTransition, type StatusTransition } from './engine/transitions.js';
+export type { TransitionListener } from './layers/health.service.js';
+export { StatusPageService, type HistoryPayload } from './status-page/status-page.service.js';
+export type { StatusPageOptions, FleetOptions, WebhookOptions, WebhookFormat } from './status-page/status-page-options.js';
+export type { FleetStore, FleetHeartbeat } from './status-page/fleet-store.js';
+export type { FleetReport, FleetReplica } from './status-page/fleet-view.js';
+export type { CheckHistorySnapshot, HistoryEntry, HistoryTransition } from './status-page/check-history.js';

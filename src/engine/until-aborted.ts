@@ -43,3 +43,17 @@ export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new Error('aborted');
 }
+
+/**
+ * Runs `call` with a signal that aborts after `timeoutMs`, and rejects with `new Error(message)`
+ * at that moment even if `call` ignores its signal. The timer is cleared when `call` settles.
+ */
+export async function withTimeout<T>(call: (signal: AbortSignal) => Promise<T>, timeoutMs: number, message: string): Promise<T> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new Error(message)), timeoutMs);
+  try {
+    return await untilAborted(Promise.resolve().then(() => call(controller.signal)), controller.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}

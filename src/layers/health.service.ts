@@ -14,13 +14,18 @@ import { DEEP_HEALTH_OPTIONS } from '../module/tokens.js';
 import { ProcessMonitor } from './process-checks.js';
 import type { HealthCheck } from '../engine/check.js';
 import { HealthEngine, type CheckResult, type Evaluation } from '../engine/health-engine.js';
-import type { HealthStatus } from '../engine/health-status.js';
+import { worstStatus, type HealthStatus } from '../engine/health-status.js';
+import { redactSecrets } from '../engine/redact.js';
+import { statusTransition, type StatusTransition } from '../engine/transitions.js';
+
+/** Called once per status transition of a check, with the result that made it. */
+export type TransitionListener = (transition: StatusTransition, result: CheckResult) => void;
 
 /** The layers the endpoints answer for. */
-export type HealthLayer = 'live' | 'startup' | 'ready' | 'deep' | 'check';
+export type HealthLayer = 'live' | 'startup' | 'ready' | 'deep' | 'check' | 'group';
 
 /** The layers with an endpoint of their own. */
-export type ReportLayer = Exclude<HealthLayer, 'check'>;
+export type ReportLayer = 'live' | 'startup' | 'ready' | 'deep';
 
 const STARTUP_LATCHED: LayerReport = Object.freeze({ layer: 'startup', status: 'pass', results: [] });
 const STILL_BOOTING: LayerReport = Object.freeze({ layer: 'startup', status: 'fail', output: 'application is still booting', results: [] });
@@ -51,9 +56,15 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly processMonitor: ProcessMonitor;
   private readonly byName = new Map<string, HealthCheck>();
   // Each layer's checks, chosen once: a probe flood must not filter the list on every request.
-  private readonly allChecks: readonly HealthCheck[];
-  private readonly startupChecks: readonly HealthCheck[];
-  private readonly readyChecks: readonly HealthCheck[];
+  private allChecks: readonly HealthCheck[] = [];
+  private startupChecks: readonly HealthCheck[] = [];
+  private readyChecks: readonly HealthCheck[] = [];
+  private groupChecks = new Map<string, readonly HealthCheck[]>();
+  /** The checks of `forRoot`/`forRootAsync` and every `forFeature`, in that order. */
+  private ownChecks: readonly HealthCheck[];
+  /** Every registered secret (admin token, every check's), masked in every result and log line. */
+  private readonly secrets: string[];
+  private readonly transitionListeners = new Set<TransitionListener>();
   private bootstrapped = false;
   private startupLatched = false;
   /** The report made from each evaluation, reused while the engine hands out the same one. */
@@ -66,19 +77,51 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly drain: GracefulDrain,
   ) {
     const shared = options.sharedResults;
+    this.secrets = registeredSecrets(options);
     this.engine = new HealthEngine({
       ...options.defaults,
+      secrets: this.secrets,
       ...(shared
         ? { sharedResults: { store: shared.store, shares: (check) => shared.checks.includes(check.name), namespace: options.service.name } }
         : {}),
     });
     this.processMonitor = new ProcessMonitor(options.liveness);
-    const storeCheck = maintenance.storeCheck ? [maintenance.storeCheck] : [];
-    for (const check of [...this.processMonitor.checks, ...options.checks, ...storeCheck]) this.byName.set(check.name, check);
-    this.allChecks = [...this.byName.values()];
-    this.startupChecks = options.checks.filter((c) => c.startup);
-    this.readyChecks = options.checks.filter((c) => c.critical);
+    this.ownChecks = options.checks;
+    this.chooseChecks();
     this.engine.onResult((result, previous) => this.reportTransition(result, previous));
+    drain.onResourcesClosing(() => this.stopDependencyChecks());
+  }
+
+  /**
+   * Subscribes to status transitions (the same ones that are logged and given to `onStatusChange`),
+   * with the result that made each one. Returns the unsubscribe function.
+   */
+  onTransition(listener: TransitionListener): () => void {
+    this.transitionListeners.add(listener);
+    return () => this.transitionListeners.delete(listener);
+  }
+
+  /**
+   * Adds the checks feature modules contribute (validated by the module at boot, before any probe).
+   * The layers see them like any other check.
+   */
+  addChecks(checks: readonly HealthCheck[]): void {
+    this.ownChecks = [...this.ownChecks, ...checks];
+    // The engine holds this array: a feature module's secrets are masked like the root's.
+    for (const secret of checks.flatMap((check) => check.secrets)) if (!this.secrets.includes(secret)) this.secrets.push(secret);
+    this.chooseChecks();
+  }
+
+  private chooseChecks(): void {
+    this.byName.clear();
+    const storeCheck = this.maintenance.storeCheck ? [this.maintenance.storeCheck] : [];
+    for (const check of [...this.processMonitor.checks, ...this.ownChecks, ...storeCheck]) this.byName.set(check.name, check);
+    this.allChecks = [...this.byName.values()];
+    this.startupChecks = this.ownChecks.filter((c) => c.startup);
+    this.readyChecks = this.ownChecks.filter((c) => c.critical);
+    this.groupChecks = new Map(
+      Object.entries(this.options.groups ?? {}).map(([name, group]) => [name, group.checks.flatMap((n) => this.byName.get(n) ?? [])]),
+    );
   }
 
   /** Every check the deep layer runs, process checks first. */
@@ -92,33 +135,28 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /** Liveness: process-local checks only, never a dependency. */
-  async live(): Promise<LayerReport> {
-    return this.layer('live');
+  async live(exclude: readonly string[] = []): Promise<LayerReport> {
+    return this.layer('live', exclude);
   }
 
   /** Startup: 503 until boot and the startup checks passed once; 200 for good afterwards. */
-  async startup(): Promise<LayerReport> {
-    return this.layer('startup');
+  async startup(exclude: readonly string[] = []): Promise<LayerReport> {
+    return this.layer('startup', exclude);
   }
 
   /** Readiness: critical checks, plus maintenance and drain state. */
-  async ready(): Promise<LayerReport> {
-    return this.layer('ready');
-  }
-
-  /** Deep: every check, critical or not; shows maintenance and drain state without failing on them. */
-  async deep(): Promise<LayerReport> {
-    return this.layer('deep');
+  async ready(exclude: readonly string[] = []): Promise<LayerReport> {
+    return this.layer('ready', exclude);
   }
 
   /** A layer's report, running the checks whose results are not fresh. */
-  async layer(layer: ReportLayer): Promise<LayerReport> {
-    return this.settled(layer) ?? this.compose(layer, await this.engine.evaluate(this.checksOf(layer)));
+  async layer(layer: ReportLayer, exclude: readonly string[] = []): Promise<LayerReport> {
+    return this.settled(layer) ?? this.compose(layer, await this.engine.evaluate(without(this.checksOf(layer), exclude)));
   }
 
   /**
-   * A layer's report when no check has to run (every result cached and fresh), else `undefined`.
-   * Synchronous: the path of a probe flood, with no await between the request and the answer.
+   * A layer's report (all its checks) when no check has to run (every result cached and fresh),
+   * else `undefined`. Synchronous: the path of a probe flood, with no await before the answer.
    */
   reportNow(layer: ReportLayer): LayerReport | undefined {
     const settled = this.settled(layer);
@@ -127,11 +165,46 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
     return evaluation && this.compose(layer, evaluation);
   }
 
+  /**
+   * A health group: its listed checks, each counted as critical, plus maintenance and drain state
+   * as readiness has them. `undefined` for an unknown group.
+   */
+  async group(name: string, exclude: readonly string[] = []): Promise<LayerReport | undefined> {
+    const checks = this.groupChecks.get(name);
+    if (!checks) return undefined;
+    const report = await this.report('group', without(checks, exclude));
+    const results = report.results.map((r) => (r.critical ? r : { ...r, critical: true }));
+    return this.withInstanceState({ ...report, results, status: worstStatus(results.map((r) => r.status)) });
+  }
+
+  /** The names of the health groups. */
+  get groups(): readonly string[] {
+    return [...this.groupChecks.keys()];
+  }
+
+  /** Readiness semantics: draining, maintenance and booting turn the report into a 503. */
+  private withInstanceState(report: LayerReport): LayerReport {
+    const maintenance = this.maintenance.status();
+    if (this.drain.isDraining) {
+      return { ...report, maintenance, status: 'fail', draining: true, output: 'draining: the instance is shutting down', retryAfterSeconds: this.drain.retryAfterSeconds() };
+    }
+    if (maintenance.enabled) {
+      return { ...report, maintenance, status: 'fail', output: `maintenance: ${maintenance.reason ?? 'in maintenance'}`, retryAfterSeconds: this.maintenance.retryAfterSeconds() };
+    }
+    if (!this.bootstrapped) return { ...report, maintenance, status: 'fail', output: 'application is still booting' };
+    return this.withState(report, maintenance, false);
+  }
+
+  /** Deep: every check, critical or not; shows maintenance and drain state without failing on them. */
+  async deep(exclude: readonly string[] = []): Promise<LayerReport> {
+    return this.layer('deep', exclude);
+  }
+
   /** One check by name, or `undefined` for an unknown name. */
   async check(name: string): Promise<LayerReport | undefined> {
     const check = this.byName.get(name);
     if (!check) return undefined;
-    const report = this.resultsReport('check', await this.engine.evaluate([check]));
+    const report = await this.report('check', [check]);
     // One check answers for itself: a failing non-critical check is a 503 here, not a layer's `warn`.
     return { ...report, status: report.results[0]!.status };
   }
@@ -142,23 +215,44 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Checks that opened connections of their own release them, after the drain and the HTTP server. */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled(this.options.checks.map((check) => check.close()));
+    await Promise.allSettled(this.ownChecks.map((check) => check.close()));
+    this.processMonitor.stop();
   }
 
   beforeApplicationShutdown(): void {
-    this.processMonitor.stop();
-    this.engine.close();
+    this.stopDependencyChecks();
+  }
+
+  /**
+   * The app's resources are closing: no dependency check runs again (each answers its last
+   * result), while the process checks keep running, so liveness stays true until exit.
+   */
+  private stopDependencyChecks(): void {
+    this.engine.close(this.processMonitor.checks);
   }
 
   /** Logs once per status change of a check, never once per probe, and tells `onStatusChange`. */
   private reportTransition(result: CheckResult, previous: CheckResult | undefined): void {
-    const before = previous?.status;
-    if (before === result.status || (before === undefined && result.status === 'pass')) return;
-    const line = `check ${result.name}: ${before ?? 'unknown'} -> ${result.status}${result.output ? ` (${result.output})` : ''}`;
+    const transition = statusTransition(result, previous);
+    if (!transition) return;
+    // The result is redacted already; the line goes through the same redactor again, whole, so that
+    // what a log line may contain is exactly what a response with details may contain.
+    const line = redactSecrets(`check ${result.name}: ${transition.previous ?? 'unknown'} -> ${result.status}${result.output ? ` (${result.output})` : ''}`, this.secrets);
     if (result.status === 'fail' && result.critical) this.logger.error(line);
     else if (result.status === 'pass') this.logger.log(line);
     else this.logger.warn(line);
-    this.options.onStatusChange?.({ check: result.name, previous: before, current: result.status, output: result.output, time: result.time });
+    this.options.onStatusChange?.(transition);
+    for (const listener of [...this.transitionListeners]) {
+      try {
+        listener(transition, result);
+      } catch {
+        // A faulty listener must not break health reporting.
+      }
+    }
+  }
+
+  private async report(layer: HealthLayer, checks: readonly HealthCheck[]): Promise<LayerReport> {
+    return this.resultsReport(layer, await this.engine.evaluate(checks));
   }
 
   private checksOf(layer: ReportLayer): readonly HealthCheck[] {
@@ -186,16 +280,8 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
       }
       return report;
     }
-    const maintenance = this.maintenance.status();
-    if (layer === 'deep') return this.withState(report, maintenance, this.drain.isDraining);
-    if (this.drain.isDraining) {
-      return { ...report, maintenance, status: 'fail', draining: true, output: 'draining: the instance is shutting down', retryAfterSeconds: this.drain.retryAfterSeconds() };
-    }
-    if (maintenance.enabled) {
-      return { ...report, maintenance, status: 'fail', output: `maintenance: ${maintenance.reason ?? 'in maintenance'}`, retryAfterSeconds: this.maintenance.retryAfterSeconds() };
-    }
-    if (!this.bootstrapped) return { ...report, maintenance, status: 'fail', output: 'application is still booting' };
-    return this.withState(report, maintenance, false);
+    if (layer === 'deep') return this.withState(report, this.maintenance.status(), this.drain.isDraining);
+    return this.withInstanceState(report);
   }
 
   /** `report` with the instance state shown; the same object again while neither has changed. */
@@ -217,5 +303,13 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
     this.reports.set(evaluation, report);
     return report;
   }
+}
 
+/** Every secret the module knows: the admin token and every check's own (masked in all results). */
+export function registeredSecrets(options: Pick<ResolvedHealthOptions, 'adminToken' | 'checks'>): string[] {
+  return [...new Set([...(options.adminToken ? [options.adminToken] : []), ...options.checks.flatMap((check) => check.secrets)])];
+}
+
+function without(checks: readonly HealthCheck[], exclude: readonly string[]): readonly HealthCheck[] {
+  return exclude.length === 0 ? checks : checks.filter((check) => !exclude.includes(check.name));
 }

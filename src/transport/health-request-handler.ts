@@ -5,7 +5,11 @@ import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../module/tokens.js';
 import { isAuthorized } from './admin-auth.js';
 import { HEALTH_METRICS, type HealthMetrics } from '../metrics/health-metrics.js';
-import { NO_CACHE_HEADERS, renderJson, renderReport, type HealthHttpResponse, type RenderContext } from './health-response.js';
+import { StatusPageService } from '../status-page/status-page.service.js';
+import { STATUS_PAGE_HEADERS } from '../status-page/page/status-page.html.js';
+import { FLEET_OFF, HISTORY_CHECK_REPEATED, HISTORY_UNKNOWN_QUERY, UI_OFF, UNKNOWN_HISTORY_CHECK } from '../status-page/messages.js';
+import { NO_CACHE_HEADERS, renderJson, renderReport, renderVerbose, type HealthHttpResponse, type RenderContext } from './health-response.js';
+import type { DetailsPolicy } from '../module/deep-health-options.js';
 
 export type { ReportLayer };
 
@@ -25,7 +29,21 @@ function sameInputs(a: LayerReport, b: LayerReport): boolean {
 /** What the HTTP layers pass in; the same for Express, Fastify and the standalone server. */
 export interface HealthRequest {
   authorization?: string | string[];
+  /** The query parameters, as the HTTP layer parsed them (repeated names as arrays). */
+  query?: HealthQuery;
 }
+
+/** Query parameters every report route takes (kube-apiserver's `/livez` and `/readyz` have them too). */
+export interface HealthQuery {
+  /** Present (and not `false`/`0`): answer in kube-apiserver's text form, one line a check. */
+  verbose?: unknown;
+  /** A check name to leave out of this answer; repeatable. */
+  exclude?: unknown;
+  [name: string]: unknown;
+}
+
+/** The kube-apiserver name of each layer, for the last line of a verbose answer. */
+const VERBOSE_LABELS: Record<ReportLayer, string> = { live: 'livez', startup: 'startupz', ready: 'readyz', deep: 'deep' };
 
 /**
  * Answers every health endpoint, whatever the HTTP layer: it asks the layers for a report and
@@ -33,7 +51,7 @@ export interface HealthRequest {
  */
 @Injectable()
 export class HealthRequestHandler {
-  /** The last rendering of each layer (without and with details), reused while its inputs are the same objects. */
+  /** The last rendering of each layer (per details visibility), reused while its inputs are the same objects. */
   private readonly rendered = new Map<ReportLayer, RenderedLayer>();
   private readonly renderedWithDetails = new Map<ReportLayer, RenderedLayer>();
 
@@ -42,7 +60,41 @@ export class HealthRequestHandler {
     private readonly health: HealthService,
     private readonly maintenance: MaintenanceService,
     @Inject(HEALTH_METRICS) private readonly healthMetrics: HealthMetrics | null,
+    private readonly statusPage: StatusPageService,
   ) {}
+
+  /** Path segment of the status page under the health path, or `undefined` when `ui: false`. */
+  get uiPath(): string | undefined {
+    return this.options.ui ? this.options.ui.path : undefined;
+  }
+
+  /** `GET /<path>/<ui.path>`: the status page (self-contained HTML under a strict CSP). */
+  page(request: HealthRequest): HealthHttpResponse {
+    const html = this.statusPage.html;
+    if (!html) return this.error(404, 'Not Found', UI_OFF, request);
+    return { statusCode: 200, headers: { ...NO_CACHE_HEADERS, ...STATUS_PAGE_HEADERS }, body: html };
+  }
+
+  /** `GET /<path>/history[?check=<name>]`: recent results and transitions per check; outputs only with details. */
+  history(request: HealthRequest, query: Record<string, unknown> = {}): HealthHttpResponse {
+    const unknown = Object.keys(query).filter((key) => key !== 'check');
+    if (unknown.length > 0) return this.error(400, 'Bad Request', HISTORY_UNKNOWN_QUERY(unknown), request);
+    const check = query.check;
+    if (check !== undefined && typeof check !== 'string') return this.error(400, 'Bad Request', HISTORY_CHECK_REPEATED, request);
+    const context = this.context(request);
+    const history = this.statusPage.history;
+    if (!history) return this.error(404, 'Not Found', UI_OFF, request);
+    if (check !== undefined && !history.has(check)) return this.error(404, 'Not Found', UNKNOWN_HISTORY_CHECK(check, history.names), request);
+    return renderJson(200, { ...this.statusPage.historyPayload(context.showDetails, check) }, context);
+  }
+
+  /** `GET /<path>/fleet`: every replica's last heartbeat, version drift, replicas that stopped reporting. */
+  async fleet(request: HealthRequest): Promise<HealthHttpResponse> {
+    if (!this.options.ui) return this.error(404, 'Not Found', UI_OFF, request);
+    const report = await this.statusPage.fleetReport();
+    if (!report) return this.error(404, 'Not Found', FLEET_OFF, request);
+    return renderJson(200, { ...report }, this.context(request));
+  }
 
   /** Prometheus text when `metrics` is on; 404 with a reason otherwise. */
   async metrics(request: HealthRequest): Promise<HealthHttpResponse> {
@@ -52,20 +104,26 @@ export class HealthRequestHandler {
   }
 
   async layer(layer: ReportLayer, request: HealthRequest): Promise<HealthHttpResponse> {
-    return this.respond(layer, await this.health.layer(layer), request);
+    const query = this.parseQuery(request);
+    if ('problems' in query) return this.badQuery(query.problems, request);
+    const report: LayerReport = await this.health.layer(layer, query.exclude);
+    if (query.verbose) return renderVerbose(report, this.context(request), VERBOSE_LABELS[layer]);
+    return this.respond(layer, report, request);
   }
 
   /**
-   * The answer of `layer`: synchronous when no check has to run (every result cached and fresh),
-   * so a probe flood is answered without an await; a promise when some check must run first.
+   * The answer of `layer`: synchronous when the request has no `verbose`/`exclude` and no check has
+   * to run (every result cached and fresh), so a probe flood is answered without an await; a
+   * promise otherwise.
    */
   answer(layer: ReportLayer, request: HealthRequest): HealthHttpResponse | Promise<HealthHttpResponse> {
-    const report = this.health.reportNow(layer);
+    const query = request.query;
+    const report = query?.verbose === undefined && query?.exclude === undefined ? this.health.reportNow(layer) : undefined;
     return report ? this.respond(layer, report, request) : this.layer(layer, request);
   }
 
   private respond(layer: ReportLayer, report: LayerReport, request: HealthRequest): HealthHttpResponse {
-    const showDetails = this.showDetails(request);
+    const showDetails = this.context(request).showDetails;
     // A probe flood reads the same cached results again and again: render them once.
     const memos = showDetails ? this.renderedWithDetails : this.rendered;
     const memo = memos.get(layer);
@@ -76,10 +134,46 @@ export class HealthRequestHandler {
   }
 
   async check(name: string, request: HealthRequest): Promise<HealthHttpResponse> {
+    const query = this.parseQuery(request);
+    if ('problems' in query) return this.badQuery(query.problems, request);
     const report = await this.health.check(name);
-    if (report) return renderReport(report, this.context(request));
+    if (report) return query.verbose ? renderVerbose(report, this.context(request), `checks/${name}`) : renderReport(report, this.context(request));
     const known = this.health.checks.map((c) => c.name);
     return this.error(404, 'Not Found', `no check named ${JSON.stringify(name.slice(0, 100))}; known checks: ${known.join(', ') || 'none'}`, request);
+  }
+
+  /** `GET /groups/:name`: the group's checks, each critical there, with the group's details policy. */
+  async group(name: string, request: HealthRequest): Promise<HealthHttpResponse> {
+    const query = this.parseQuery(request);
+    if ('problems' in query) return this.badQuery(query.problems, request);
+    const report = await this.health.group(name, query.exclude);
+    if (!report) {
+      const known = this.health.groups;
+      return this.error(404, 'Not Found', `no health group named ${JSON.stringify(name.slice(0, 100))}; known groups: ${known.join(', ') || 'none'}`, request);
+    }
+    const context = this.context(request, this.options.groups[name]?.details);
+    return query.verbose ? renderVerbose(report, context, `groups/${name}`) : renderReport(report, context);
+  }
+
+  /** `?verbose` and `?exclude=<name>` (repeatable); an unknown check name to exclude is a 400. */
+  private parseQuery(request: HealthRequest): { verbose: boolean; exclude: string[] } | { problems: string[] } {
+    const { verbose, exclude } = request.query ?? {};
+    const problems: string[] = [];
+    const flag = Array.isArray(verbose) ? verbose[verbose.length - 1] : verbose;
+    const excluded = exclude === undefined ? [] : Array.isArray(exclude) ? exclude : [exclude];
+    const names: string[] = [];
+    const known = this.health.checks.map((c) => c.name);
+    for (const name of excluded) {
+      if (typeof name !== 'string' || name === '') problems.push(`exclude: must be a check name, got ${JSON.stringify(name)}`);
+      else if (!known.includes(name)) problems.push(`exclude: no check named ${JSON.stringify(name.slice(0, 100))} (known: ${known.join(', ') || 'none'})`);
+      else names.push(name);
+    }
+    if (problems.length) return { problems };
+    return { verbose: flag !== undefined && flag !== 'false' && flag !== '0', exclude: names };
+  }
+
+  private badQuery(problems: string[], request: HealthRequest): HealthHttpResponse {
+    return this.error(400, 'Bad Request', problems.join('; '), request, { problems });
   }
 
   /** `GET /maintenance`: the state this instance acts on, both switches, and the store's last sync. */
@@ -101,6 +195,11 @@ export class HealthRequestHandler {
   /** `DELETE /maintenance?scope=instance|fleet` (both without `scope`). */
   async disableMaintenance(request: HealthRequest, query: { scope?: unknown } = {}): Promise<HealthHttpResponse> {
     return this.changeMaintenance(request, () => this.maintenance.disable(query.scope === undefined ? {} : { scope: query.scope as never }));
+  }
+
+  /** 404 for a path no route serves, in the module's own JSON. */
+  notFound(method: string, relativePath: string, request: HealthRequest): HealthHttpResponse {
+    return this.error(404, 'Not Found', `no route ${method} /${this.options.path}/${relativePath.slice(0, 200)}`, request);
   }
 
   /** A JSON error with a reason, in the shape of Nest's own HTTP errors. */
@@ -132,12 +231,10 @@ export class HealthRequestHandler {
     return undefined;
   }
 
-  private context(request: HealthRequest): RenderContext {
-    return { options: this.options, showDetails: this.showDetails(request) };
-  }
-
-  private showDetails(request: HealthRequest): boolean {
-    const { details, adminToken } = this.options;
-    return details === 'always' || (details === 'when-authorized' && isAuthorized(request.authorization, adminToken));
+  private context(request: HealthRequest, policy?: DetailsPolicy): RenderContext {
+    const { adminToken } = this.options;
+    const details = policy ?? this.options.details;
+    const showDetails = details === 'always' || (details === 'when-authorized' && isAuthorized(request.authorization, adminToken));
+    return { options: this.options, showDetails };
   }
 }

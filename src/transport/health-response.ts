@@ -65,6 +65,40 @@ export function renderReport(report: LayerReport, context: RenderContext): Healt
   return { statusCode, headers, body: JSON.stringify(body) };
 }
 
+const TEXT_TYPE = 'text/plain; charset=utf-8';
+
+/**
+ * kube-apiserver's verbose form (`/readyz?verbose`): one line a check, `[+]name ok` or
+ * `[-]name failed: <reason>` (`reason withheld` without details), then `<label> check passed|failed`.
+ * The version fields travel as headers, so the body stays what kube tooling prints.
+ */
+export function renderVerbose(report: LayerReport, context: RenderContext, label: string): HealthHttpResponse {
+  const statusCode = report.status === 'fail' ? 503 : 200;
+  const reason = (output: string | undefined) => (context.showDetails ? output ?? 'no reason given' : 'reason withheld');
+  const lines = report.results.map((result) => {
+    if (result.status === 'pass') return `[+]${result.name} ok`;
+    if (result.status === 'warn') return `[+]${result.name} warn: ${reason(result.output)}`;
+    return `[-]${result.name} failed: ${reason(result.output)}`;
+  });
+  // The instance state that failed the layer without any check failing (maintenance, draining, booting).
+  if (report.draining) lines.push(`[-]shutdown failed: ${context.showDetails ? 'draining' : 'reason withheld'}`);
+  else if (report.status === 'fail' && report.maintenance?.enabled) lines.push(`[-]maintenance failed: ${reason(report.maintenance.reason)}`);
+  else if (report.status === 'fail' && !report.results.some((r) => r.status === 'fail')) lines.push(`[-]${report.layer === 'startup' ? 'startup' : 'bootstrap'} failed: ${reason(report.output)}`);
+  lines.push(`${label} check ${statusCode === 200 ? 'passed' : 'failed'}`);
+  const headers: Record<string, string> = { ...NO_CACHE_HEADERS, 'Content-Type': TEXT_TYPE, 'X-Health-Layer': report.layer, ...versionHeaders(context) };
+  if (statusCode === 503 && report.retryAfterSeconds !== undefined) headers['Retry-After'] = String(report.retryAfterSeconds);
+  return { statusCode, headers, body: `${lines.join('\n')}\n` };
+}
+
+function versionHeaders(context: RenderContext): Record<string, string> {
+  const fields = versionFields(context);
+  return {
+    'X-Health-Version': fields.version!,
+    ...(fields.releaseId ? { 'X-Health-Release-Id': fields.releaseId } : {}),
+    'X-Health-Service-Id': fields.serviceId!,
+  };
+}
+
 /** A small JSON answer for non-report endpoints (maintenance, errors), with the version fields. */
 export function renderJson(statusCode: number, payload: Record<string, unknown>, context: RenderContext, extraHeaders: Record<string, string> = {}): HealthHttpResponse {
   return {
