@@ -38,6 +38,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ratioRows, spreadText } from './lib/ratio-rows.mjs';
 
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon');
@@ -457,20 +458,10 @@ function statusText(statuses) {
     .join(' ');
 }
 
-const spreadText = (s) => (s.median === null ? 'n/a' : s.min === s.max ? `${s.median}` : `${s.median} (${s.min}–${s.max})`);
 
 /** The issue's table: one row per ratio, one column per adapter. */
 function ratioTable(results) {
-  const rows = [
-    ['liveCpuVsBare', 'server CPU per response, `/health/live` ÷ bare Nest route', `≤ ${TARGETS.cpuVsBare}`],
-    ['readyCpuVsBare', 'server CPU per response, cached `/health/ready` ÷ bare Nest route', `≤ ${TARGETS.cpuVsBare}`],
-    ['liveRpsVsBare', '`/health/live` ÷ bare Nest route, req/s', `≥ ${TARGETS.rpsVsBare}`],
-    ['readyRpsVsBare', 'cached `/health/ready` ÷ bare Nest route, req/s', `≥ ${TARGETS.rpsVsBare}`],
-    ['readyRpsVsTerminusCached', 'cached `/health/ready` ÷ terminus 12 `.cacheFor(5000)`, req/s', `≥ ${TARGETS.rpsVsTerminusCached}`],
-    ['readyTotalCpuVsTerminusUncached', 'cached `/health/ready` ÷ terminus 12 uncached, server+Postgres+Redis CPU per response', `≤ ${TARGETS.totalCpuVsTerminusUncached}`],
-    ['readyRpsVsTerminusUncached', 'cached `/health/ready` ÷ terminus 12 uncached, req/s', '> 1'],
-    ['bareSizedCpuVsBare', 'diagnostic: bare route with a /health/live-sized body ÷ bare route, server CPU per response', ''],
-  ];
+  const rows = ratioRows(TARGETS);
   const lines = [
     `| ratio (median of ${ROUNDS} interleaved rounds, min–max) | ${results.map((r) => r.adapter).join(' | ')} | goal |`,
     `|---|${results.map(() => '---:').join('|')}|---:|`,

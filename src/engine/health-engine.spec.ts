@@ -115,6 +115,24 @@ describe('HealthEngine', () => {
     expect(fresh.time).not.toBe(first.time);
   });
 
+  it('answers from fresh results synchronously, with the same evaluation while they are the same, and not once one is stale', async () => {
+    let now = 1_000_000;
+    const engine = new HealthEngine({ ...settings, cacheTtlMs: 5000 }, () => now);
+    const checks = [defineCheck({ name: 'db', run: () => undefined }), defineCheck({ name: 'cache', cacheTtlMs: 1000, run: () => undefined })];
+    expect(engine.evaluateNow(checks)).toBeUndefined();
+    const evaluated = await engine.evaluate(checks);
+    const first = engine.evaluateNow(checks);
+    expect(first).toEqual(evaluated);
+    now += 999;
+    expect(engine.evaluateNow(checks)).toBe(first);
+    now += 1;
+    expect(engine.evaluateNow(checks)).toBeUndefined();
+    await engine.evaluate(checks);
+    const refreshed = engine.evaluateNow(checks);
+    expect(refreshed).not.toBe(first);
+    expect(refreshed!.results[0]).toBe(first!.results[0]);
+  });
+
   it('shares one in-flight run between 100 concurrent probes (single-flight)', async () => {
     const engine = new HealthEngine(settings);
     let runs = 0;

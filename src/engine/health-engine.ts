@@ -146,6 +146,8 @@ const SHARED_POLL_MS = 50;
  */
 export class HealthEngine {
   private readonly entries = new Map<HealthCheck, CacheEntry>();
+  /** The last all-fresh evaluation of each list of checks (see `evaluateNow`). */
+  private readonly lastFresh = new WeakMap<readonly HealthCheck[], Evaluation>();
   private readonly listeners: ResultListener[] = [];
   /** The abort functions of the runs in flight, so `close()` can end them. */
   private readonly running = new Map<(message: string) => void, HealthCheck>();
@@ -167,8 +169,8 @@ export class HealthEngine {
   /** Runs the given checks in parallel and aggregates them, answering within the deadline. */
   async evaluate(checks: readonly HealthCheck[], deadlineMs = this.settings.deadlineMs): Promise<Evaluation> {
     // The common case of a probe flood: every result is cached and fresh. No run, no deadline timer.
-    const cached = this.freshResults(checks);
-    if (cached) return { status: aggregateStatus(cached), results: cached };
+    const cached = this.evaluateNow(checks);
+    if (cached) return cached;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<void>((resolve) => {
       timer = setTimeout(resolve, deadlineMs);
@@ -249,16 +251,25 @@ export class HealthEngine {
     }
   }
 
-  /** Every check's result if all are cached and fresh, else `undefined`. */
-  private freshResults(checks: readonly HealthCheck[]): CheckResult[] | undefined {
+  /**
+   * The evaluation of `checks` when every result is cached and fresh, else `undefined` (some check
+   * must run: use `evaluate`). Synchronous, and the same object again while the results are the
+   * same, so a probe flood neither awaits nor allocates, and callers can memoise on it.
+   */
+  evaluateNow(checks: readonly HealthCheck[]): Evaluation | undefined {
     const now = this.now();
-    const results: CheckResult[] = [];
-    for (const check of checks) {
-      const entry = this.entries.get(check);
+    const last = this.lastFresh.get(checks);
+    let same = last !== undefined;
+    for (let i = 0; i < checks.length; i++) {
+      const entry = this.entries.get(checks[i]!);
       if (!entry?.result || now >= entry.expiresAt) return undefined;
-      results.push(entry.result);
+      if (same && last!.results[i] !== entry.result) same = false;
     }
-    return results;
+    if (same) return last;
+    const results = checks.map((check) => this.entries.get(check)!.result!);
+    const evaluation: Evaluation = { status: aggregateStatus(results), results };
+    this.lastFresh.set(checks, evaluation);
+    return evaluation;
   }
 
   /** The last result of a check without running it, if any. */

@@ -13,7 +13,7 @@ import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../module/tokens.js';
 import { ProcessMonitor } from './process-checks.js';
 import type { HealthCheck } from '../engine/check.js';
-import { HealthEngine, type CheckResult } from '../engine/health-engine.js';
+import { HealthEngine, type CheckResult, type Evaluation } from '../engine/health-engine.js';
 import type { HealthStatus } from '../engine/health-status.js';
 import { aggregateStatus } from '../engine/aggregate.js';
 import { redactSecrets } from '../engine/redact.js';
@@ -24,6 +24,12 @@ export type TransitionListener = (transition: StatusTransition, result: CheckRes
 
 /** The layers the endpoints answer for. */
 export type HealthLayer = 'live' | 'startup' | 'ready' | 'deep' | 'check' | 'group';
+
+/** The layers with an endpoint of their own. */
+export type ReportLayer = 'live' | 'startup' | 'ready' | 'deep';
+
+const STARTUP_LATCHED: LayerReport = Object.freeze({ layer: 'startup', status: 'pass', results: [] });
+const STILL_BOOTING: LayerReport = Object.freeze({ layer: 'startup', status: 'fail', output: 'application is still booting', results: [] });
 
 /** What a layer reports: the engine's results plus the instance state that decided the answer. */
 export interface LayerReport {
@@ -62,6 +68,9 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly transitionListeners = new Set<TransitionListener>();
   private bootstrapped = false;
   private startupLatched = false;
+  /** The report made from each evaluation, reused while the engine hands out the same one. */
+  private readonly reports = new WeakMap<Evaluation, LayerReport>();
+  private readonly shown = new WeakMap<LayerReport, LayerReport>();
 
   constructor(
     @Inject(DEEP_HEALTH_OPTIONS) private readonly options: ResolvedHealthOptions,
@@ -129,24 +138,33 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Liveness: process-local checks only, never a dependency. */
   async live(exclude: readonly string[] = []): Promise<LayerReport> {
-    return this.report('live', without(this.processMonitor.checks, exclude));
+    return this.layer('live', exclude);
   }
 
   /** Startup: 503 until boot and the startup checks passed once; 200 for good afterwards. */
   async startup(exclude: readonly string[] = []): Promise<LayerReport> {
-    if (this.startupLatched) return { layer: 'startup', status: 'pass', results: [] };
-    if (!this.bootstrapped) return { layer: 'startup', status: 'fail', output: 'application is still booting', results: [] };
-    const report = await this.report('startup', without(this.startupChecks, exclude));
-    if (report.status !== 'fail') {
-      this.startupLatched = true;
-      this.logger.log('startup complete');
-    }
-    return report;
+    return this.layer('startup', exclude);
   }
 
   /** Readiness: critical checks, plus maintenance and drain state. */
   async ready(exclude: readonly string[] = []): Promise<LayerReport> {
-    return this.withInstanceState(await this.report('ready', without(this.readyChecks, exclude)));
+    return this.layer('ready', exclude);
+  }
+
+  /** A layer's report, running the checks whose results are not fresh. */
+  async layer(layer: ReportLayer, exclude: readonly string[] = []): Promise<LayerReport> {
+    return this.settled(layer) ?? this.compose(layer, await this.engine.evaluate(without(this.checksOf(layer), exclude)));
+  }
+
+  /**
+   * A layer's report (all its checks) when no check has to run (every result cached and fresh),
+   * else `undefined`. Synchronous: the path of a probe flood, with no await before the answer.
+   */
+  reportNow(layer: ReportLayer): LayerReport | undefined {
+    const settled = this.settled(layer);
+    if (settled) return settled;
+    const evaluation = this.engine.evaluateNow(this.checksOf(layer));
+    return evaluation && this.compose(layer, evaluation);
   }
 
   /**
@@ -169,23 +187,19 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
   /** Readiness semantics: draining, maintenance and booting turn the report into a 503. */
   private withInstanceState(report: LayerReport): LayerReport {
     const maintenance = this.maintenance.status();
-    report.maintenance = maintenance;
     if (this.drain.isDraining) {
-      return { ...report, status: 'fail', draining: true, output: 'draining: the instance is shutting down', retryAfterSeconds: this.drain.retryAfterSeconds() };
+      return { ...report, maintenance, status: 'fail', draining: true, output: 'draining: the instance is shutting down', retryAfterSeconds: this.drain.retryAfterSeconds() };
     }
     if (maintenance.enabled) {
-      return { ...report, status: 'fail', output: `maintenance: ${maintenance.reason ?? 'in maintenance'}`, retryAfterSeconds: this.maintenance.retryAfterSeconds() };
+      return { ...report, maintenance, status: 'fail', output: `maintenance: ${maintenance.reason ?? 'in maintenance'}`, retryAfterSeconds: this.maintenance.retryAfterSeconds() };
     }
-    if (!this.bootstrapped) return { ...report, status: 'fail', output: 'application is still booting' };
-    return report;
+    if (!this.bootstrapped) return { ...report, maintenance, status: 'fail', output: 'application is still booting' };
+    return this.withState(report, maintenance, false);
   }
 
   /** Deep: every check, critical or not; shows maintenance and drain state without failing on them. */
   async deep(exclude: readonly string[] = []): Promise<LayerReport> {
-    const report = await this.report('deep', without(this.allChecks, exclude));
-    report.maintenance = this.maintenance.status();
-    if (this.drain.isDraining) report.draining = true;
-    return report;
+    return this.layer('deep', exclude);
   }
 
   /** One check by name, or `undefined` for an unknown name. */
@@ -240,9 +254,56 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   private async report(layer: HealthLayer, checks: readonly HealthCheck[]): Promise<LayerReport> {
-    const { status, results } = await this.engine.evaluate(checks);
+    return this.resultsReport(layer, await this.engine.evaluate(checks));
+  }
+
+  private checksOf(layer: ReportLayer): readonly HealthCheck[] {
+    if (layer === 'live') return this.processMonitor.checks;
+    if (layer === 'startup') return this.startupChecks;
+    return layer === 'ready' ? this.readyChecks : this.allChecks;
+  }
+
+  /** The startup answer that needs no check: latched for good, or still booting. */
+  private settled(layer: ReportLayer): LayerReport | undefined {
+    if (layer !== 'startup') return undefined;
+    if (this.startupLatched) return STARTUP_LATCHED;
+    if (!this.bootstrapped) return STILL_BOOTING;
+    return undefined;
+  }
+
+  /** A layer's report from its checks' evaluation, with the instance state that decides the answer. */
+  private compose(layer: ReportLayer, evaluation: Evaluation): LayerReport {
+    const report = this.resultsReport(layer, evaluation);
+    if (layer === 'live') return report;
+    if (layer === 'startup') {
+      if (report.status !== 'fail' && !this.startupLatched) {
+        this.startupLatched = true;
+        this.logger.log('startup complete');
+      }
+      return report;
+    }
+    if (layer === 'deep') return this.withState(report, this.maintenance.status(), this.drain.isDraining);
+    return this.withInstanceState(report);
+  }
+
+  /** `report` with the instance state shown; the same object again while neither has changed. */
+  private withState(report: LayerReport, maintenance: MaintenanceState, draining: boolean): LayerReport {
+    const memo = this.shown.get(report);
+    if (memo && memo.maintenance === maintenance && Boolean(memo.draining) === draining) return memo;
+    const shown: LayerReport = { ...report, maintenance, ...(draining ? { draining: true } : {}) };
+    this.shown.set(report, shown);
+    return shown;
+  }
+
+  /** The engine's evaluation as a layer's report; the same object again for the same evaluation. */
+  private resultsReport(layer: HealthLayer, evaluation: Evaluation): LayerReport {
+    const memo = this.reports.get(evaluation);
+    if (memo?.layer === layer) return memo;
+    const { status, results } = evaluation;
     const notPassing = results.filter((r) => r.status !== 'pass').map((r) => `${r.name} ${r.status === 'fail' ? 'failed' : 'warns'}`);
-    return { layer, status, results, ...(notPassing.length ? { output: notPassing.join(', ') } : {}) };
+    const report: LayerReport = { layer, status, results, ...(notPassing.length ? { output: notPassing.join(', ') } : {}) };
+    this.reports.set(evaluation, report);
+    return report;
   }
 }
 

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { HealthService, type LayerReport } from '../layers/health.service.js';
+import { HealthService, type LayerReport, type ReportLayer } from '../layers/health.service.js';
 import { InvalidMaintenanceRequestError, MaintenanceService, MaintenanceStoreUnavailableError } from '../maintenance/maintenance.service.js';
 import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../module/tokens.js';
@@ -14,7 +14,20 @@ import { FLEET_OFF, HISTORY_CHECK_REPEATED, HISTORY_UNKNOWN_QUERY, UI_OFF, UNKNO
 import { NO_CACHE_HEADERS, renderJson, renderReport, renderVerbose, type HealthHttpResponse, type RenderContext } from './health-response.js';
 import type { DetailsPolicy } from '../module/deep-health-options.js';
 
-export type ReportLayer = 'live' | 'startup' | 'ready' | 'deep';
+export type { ReportLayer };
+
+interface RenderedLayer {
+  report: LayerReport;
+  response: HealthHttpResponse;
+}
+
+/** Whether two reports render the same: the same state and the same result objects. */
+function sameInputs(a: LayerReport, b: LayerReport): boolean {
+  if (a === b) return true;
+  if (a.status !== b.status || a.output !== b.output || a.draining !== b.draining || a.retryAfterSeconds !== b.retryAfterSeconds || a.maintenance !== b.maintenance) return false;
+  if (a.results === b.results) return true;
+  return a.results.length === b.results.length && a.results.every((result, i) => result === b.results[i]);
+}
 
 /** What the HTTP layers pass in; the same for Express, Fastify and the standalone server. */
 export interface HealthRequest {
@@ -58,7 +71,8 @@ const ADMIN_QUERY: Record<'enable' | 'disable', readonly string[]> = { enable: [
 @Injectable()
 export class HealthRequestHandler {
   /** The last rendering of each layer (per details visibility), reused while its inputs are the same objects. */
-  private readonly rendered = new Map<string, { parts: readonly unknown[]; response: HealthHttpResponse }>();
+  private readonly rendered = new Map<ReportLayer, RenderedLayer>();
+  private readonly renderedWithDetails = new Map<ReportLayer, RenderedLayer>();
 
   constructor(
     @Inject(DEEP_HEALTH_OPTIONS) private readonly options: ResolvedHealthOptions,
@@ -116,16 +130,30 @@ export class HealthRequestHandler {
   async layer(layer: ReportLayer, request: HealthRequest): Promise<HealthHttpResponse> {
     const query = this.parseQuery(request);
     if ('problems' in query) return this.badQuery(query.problems, request);
-    const report: LayerReport = await this.health[layer](query.exclude);
-    const context = this.context(request);
-    if (query.verbose) return renderVerbose(report, context, VERBOSE_LABELS[layer]);
+    const report: LayerReport = await this.health.layer(layer, query.exclude);
+    if (query.verbose) return renderVerbose(report, this.context(request), VERBOSE_LABELS[layer]);
+    return this.respond(layer, report, request);
+  }
+
+  /**
+   * The answer of `layer`: synchronous when the request has no `verbose`/`exclude` and no check has
+   * to run (every result cached and fresh), so a probe flood is answered without an await; a
+   * promise otherwise.
+   */
+  answer(layer: ReportLayer, request: HealthRequest): HealthHttpResponse | Promise<HealthHttpResponse> {
+    const query = request.query;
+    const report = query?.verbose === undefined && query?.exclude === undefined ? this.health.reportNow(layer) : undefined;
+    return report ? this.respond(layer, report, request) : this.layer(layer, request);
+  }
+
+  private respond(layer: ReportLayer, report: LayerReport, request: HealthRequest): HealthHttpResponse {
+    const showDetails = this.context(request).showDetails;
     // A probe flood reads the same cached results again and again: render them once.
-    const memoKey = `${layer}:${context.showDetails}`;
-    const parts = [report.status, report.output, report.draining, report.retryAfterSeconds, report.maintenance, ...report.results];
-    const memo = this.rendered.get(memoKey);
-    if (memo && memo.parts.length === parts.length && memo.parts.every((part, i) => part === parts[i])) return memo.response;
-    const response = renderReport(report, context);
-    this.rendered.set(memoKey, { parts, response });
+    const memos = showDetails ? this.renderedWithDetails : this.rendered;
+    const memo = memos.get(layer);
+    if (memo && sameInputs(memo.report, report)) return memo.response;
+    const response = renderReport(report, { options: this.options, showDetails });
+    memos.set(layer, { report, response });
     return response;
   }
 

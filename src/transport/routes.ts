@@ -62,11 +62,11 @@ function admin(request: RouteRequest): AdminRequest {
  */
 export const HEALTH_ROUTES: readonly HealthRoute[] = [
   // `/health` and `/health/live` are two entries: one operation per path in an OpenAPI document.
-  { method: 'GET', paths: [''], name: 'root', handle: (h, r) => h.layer('live', report(r)) },
-  { method: 'GET', paths: ['live'], name: 'live', handle: (h, r) => h.layer('live', report(r)) },
-  { method: 'GET', paths: ['startup'], name: 'startup', handle: (h, r) => h.layer('startup', report(r)) },
-  { method: 'GET', paths: ['ready'], name: 'ready', handle: (h, r) => h.layer('ready', report(r)) },
-  { method: 'GET', paths: ['deep'], name: 'deep', handle: (h, r) => h.layer('deep', report(r)) },
+  { method: 'GET', paths: [''], name: 'root', handle: (h, r) => h.answer('live', report(r)) },
+  { method: 'GET', paths: ['live'], name: 'live', handle: (h, r) => h.answer('live', report(r)) },
+  { method: 'GET', paths: ['startup'], name: 'startup', handle: (h, r) => h.answer('startup', report(r)) },
+  { method: 'GET', paths: ['ready'], name: 'ready', handle: (h, r) => h.answer('ready', report(r)) },
+  { method: 'GET', paths: ['deep'], name: 'deep', handle: (h, r) => h.answer('deep', report(r)) },
   { method: 'GET', paths: ['checks/:name'], name: 'check', handle: (h, r) => h.check(r.params.name!, report(r)) },
   { method: 'GET', paths: ['groups/:name'], name: 'group', handle: (h, r) => h.group(r.params.name!, report(r)) },
   { method: 'GET', paths: ['metrics'], name: 'metrics', handle: (h, r) => h.metrics(auth(r)) },

@@ -90,8 +90,11 @@ interface ControllerInstance {
 
 /** Adds `route.name(res, req, params, query, headers, body?)` to the controller, decorated as Nest reads it. */
 function defineRouteMethod(prototype: object, route: HealthRoute, docs: HealthOpenApi): void {
-  async function handle(this: ControllerInstance, res: unknown, req: unknown, params: RouteRequest['params'], query: RouteRequest['query'], headers: RouteRequest['headers'], body?: unknown) {
-    this.write(res, await route.handle(this.handler, nestRouteRequest(req, route, params, query, headers, body)));
+  function handle(this: ControllerInstance, res: unknown, req: unknown, params: RouteRequest['params'], query: RouteRequest['query'], headers: RouteRequest['headers'], body?: unknown) {
+    const response = route.handle(this.handler, nestRouteRequest(req, route, params, query, headers, body));
+    // A fresh cached answer comes back synchronously: written with no await in between.
+    if (!(response instanceof Promise)) return this.write(res, response);
+    return response.then((settled) => this.write(res, settled));
   }
   Object.defineProperty(handle, 'name', { value: route.name });
   Object.defineProperty(prototype, route.name, { value: handle, writable: true, configurable: true, enumerable: false });
