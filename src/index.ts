@@ -6,6 +6,8 @@ export { HealthEngine, type CheckResult, type Evaluation, type EngineSettings, t
 export { aggregateStatus } from './engine/aggregate.js';
 export { HealthService, type LayerReport, type HealthLayer } from './layers/health.service.js';
 export { DeepHealthModule, type DeepHealthForRootOptions, type DeepHealthForRootAsyncOptions } from './module/deep-health.module.js';
+export { DeepHealthFeatureModule } from './module/feature-checks.js';
+export { healthRouteExclusions, isDeepHealthRequest, DEEP_HEALTH_CONTROLLER, type HealthRouteExclusionOptions } from './transport/nest/app-integration.js';
 export type * from './module/deep-health-options.js';
 export { DEEP_HEALTH_OPTIONS, getDeepHealthOptionsToken, InjectDeepHealthOptions } from './module/tokens.js';
 export { InvalidOptionsError } from './validation/problems.js';

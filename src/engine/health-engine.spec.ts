@@ -187,4 +187,18 @@ describe('HealthEngine', () => {
     expect(result).toMatchObject({ status: 'fail', output: 'health engine is shutting down' });
     expect(run).not.toHaveBeenCalled();
   });
+  it('after close answers the last result of a closed check, and keeps running the checks it was told to', async () => {
+    const engine = new HealthEngine({ ...settings, cacheTtlMs: 0 });
+    const db = jest.fn(() => 'pass' as const);
+    const heap = jest.fn(() => 'pass' as const);
+    const dbCheck = defineCheck({ name: 'db', run: db });
+    const heapCheck = defineCheck({ name: 'heap', run: heap });
+    const before = await engine.result(dbCheck);
+    engine.close([heapCheck]);
+    const after = await engine.evaluate([dbCheck, heapCheck]);
+    expect(after.results[0]).toBe(before);
+    expect(after.results[1]!.status).toBe('pass');
+    await engine.result(heapCheck);
+    expect({ db: db.mock.calls.length, heap: heap.mock.calls.length }).toEqual({ db: 1, heap: 2 });
+  });
 });

@@ -31,6 +31,11 @@ export interface EngineSettings {
   readonly deadlineMs: number;
   /** Results of chosen checks shared between replicas through a store. */
   readonly sharedResults?: SharedResultSettings;
+  /**
+   * Secrets masked in every check's result besides the check's own (the admin token, and every
+   * other check's passwords and keys): one check must not print another's secret either.
+   */
+  readonly secrets?: readonly string[];
 }
 
 /** A result that some replica observed and put in a shared store. */
@@ -95,8 +100,10 @@ export class HealthEngine {
   private readonly entries = new Map<HealthCheck, CacheEntry>();
   private readonly listeners: ResultListener[] = [];
   /** The abort functions of the runs in flight, so `close()` can end them. */
-  private readonly running = new Set<(message: string) => void>();
+  private readonly running = new Map<(message: string) => void, HealthCheck>();
   private closed = false;
+  /** Checks that keep running after `close()` (process-local ones, which touch no resource). */
+  private keepRunning: ReadonlySet<HealthCheck> = new Set();
 
   constructor(
     readonly settings: EngineSettings,
@@ -173,10 +180,15 @@ export class HealthEngine {
     return this.entries.get(check)?.result;
   }
 
-  /** Aborts every run in flight; later runs fail at once. */
-  close(): void {
+  /**
+   * The app's resources are closing: aborts every run in flight and runs no check again, except
+   * those in `keepRunning` (process-local checks). A closed check answers its last result (its
+   * `time` shows its age), or `fail` when it never ran.
+   */
+  close(keepRunning: readonly HealthCheck[] = []): void {
     this.closed = true;
-    for (const abort of [...this.running]) abort(ENGINE_CLOSED);
+    this.keepRunning = new Set(keepRunning);
+    for (const [abort, check] of [...this.running]) if (!this.keepRunning.has(check)) abort(ENGINE_CLOSED);
   }
 
   private entry(check: HealthCheck): CacheEntry {
@@ -224,7 +236,7 @@ export class HealthEngine {
     if (!shared || typeof shared !== 'object' || !(shared.expiresAt > this.now())) return undefined;
     const result = shared.result as Partial<CheckResult> | undefined;
     if (!result || !isHealthStatus(result.status) || typeof result.time !== 'string') return undefined;
-    const safe = redactDeep(result, check.secrets) as CheckResult;
+    const safe = redactDeep(result, this.secretsOf(check)) as CheckResult;
     return {
       result: { ...safe, name: check.name, critical: check.critical, componentType: check.componentType },
       expiresAt: shared.expiresAt,
@@ -245,7 +257,7 @@ export class HealthEngine {
 
   private async execute(check: HealthCheck): Promise<CheckResult> {
     // After close() the app's pools and clients are going away: do not ask them anything.
-    if (this.closed) return this.toResult(check, fail(ENGINE_CLOSED), 0);
+    if (this.closed && !this.keepRunning.has(check)) return this.entries.get(check)?.result ?? this.toResult(check, fail(ENGINE_CLOSED), 0);
     const timeoutMs = check.timeoutMs ?? this.settings.timeoutMs;
     const started = performance.now();
     const controller = new AbortController();
@@ -258,7 +270,7 @@ export class HealthEngine {
       stop(fail(message));
     };
     const timer = setTimeout(abort, timeoutMs, TIMEOUT_EXCEEDED(timeoutMs));
-    this.running.add(abort);
+    this.running.set(abort, check);
     let outcome: CheckOutcome;
     try {
       const ran = Promise.resolve()
@@ -266,7 +278,7 @@ export class HealthEngine {
         .then(normalizeOutcome, (error: unknown) =>
           controller.signal.aborted
             ? fail(describeError(controller.signal.reason))
-            : fail(CHECK_THREW(describeError(error, check.secrets))),
+            : fail(CHECK_THREW(describeError(error, this.secretsOf(check)))),
         );
       outcome = await Promise.race([ran, stopped]);
     } finally {
@@ -277,7 +289,7 @@ export class HealthEngine {
   }
 
   private toResult(check: HealthCheck, outcome: CheckOutcome, durationMs: number): CheckResult {
-    const safe = redactDeep(outcome, check.secrets);
+    const safe = redactDeep(outcome, this.secretsOf(check));
     return {
       ...safe,
       output: safe.output === undefined ? undefined : truncate(safe.output),
@@ -287,6 +299,12 @@ export class HealthEngine {
       time: new Date(this.now()).toISOString(),
       durationMs: Math.round(durationMs * 10) / 10,
     };
+  }
+
+  /** What a check's result must not contain: its own secrets and the ones registered with the engine. */
+  private secretsOf(check: HealthCheck): readonly string[] {
+    const shared = this.settings.secrets;
+    return shared && shared.length > 0 ? [...check.secrets, ...shared] : check.secrets;
   }
 
   private deadlineResult(check: HealthCheck, deadlineMs: number): CheckResult {

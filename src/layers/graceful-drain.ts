@@ -1,9 +1,18 @@
-import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
+import type { Server } from 'node:http';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../module/tokens.js';
 
 const DRAIN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+/** How long the HTTP server may take to finish the requests in flight before the adapter closes it anyway. */
+const CLOSE_GRACE_MS = 10_000;
+
+interface ClosableAdapter {
+  beforeClose?: () => unknown;
+  close?: () => unknown;
+  getHttpServer?: () => Server | undefined;
+}
 
 /**
  * Graceful drain: on SIGTERM (or SIGINT) readiness turns 503 at once, and the app keeps serving
@@ -11,12 +20,16 @@ const DRAIN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  * routing here first. A second signal ends the drain at once (Ctrl-C twice).
  */
 @Injectable()
-export class GracefulDrain implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown {
+export class GracefulDrain implements OnApplicationBootstrap, OnModuleDestroy, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('DeepHealth');
   private since?: number;
   private wait?: Promise<void>;
   private endEarly?: () => void;
-  private restoreBeforeClose?: () => void;
+  private restoreAdapter?: () => void;
+  /** The adapter's own close, once Nest asked for it: run at the end of the shutdown instead. */
+  private closeAdapter?: () => Promise<unknown>;
+  private readonly closingListeners: (() => void)[] = [];
+  private resourcesClosing = false;
   private readonly onSignal = (signal: NodeJS.Signals) => this.start(signal);
 
   constructor(
@@ -80,7 +93,28 @@ export class GracefulDrain implements OnApplicationBootstrap, OnModuleDestroy, B
 
   beforeApplicationShutdown(): void {
     this.removeSignalListeners();
-    this.restoreBeforeClose?.();
+    this.announceClosing();
+  }
+
+  /**
+   * Called once when the drain is over and the app's resources start closing (before any
+   * `onModuleDestroy` of an app with an HTTP adapter): from then on no check should touch them.
+   */
+  onResourcesClosing(listener: () => void): void {
+    this.closingListeners.push(listener);
+  }
+
+  /**
+   * Closes the HTTP server now, at the end of the shutdown rather than where Nest closes it
+   * (before every `onApplicationShutdown` hook): while a slow hook runs (a queue worker finishing
+   * its jobs), probes still get the module's answers: liveness 200, readiness 503 `draining`.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    const close = this.closeAdapter;
+    this.closeAdapter = undefined;
+    this.restoreAdapter?.();
+    this.restoreAdapter = undefined;
+    if (close) await close();
   }
 
   /**
@@ -90,19 +124,34 @@ export class GracefulDrain implements OnApplicationBootstrap, OnModuleDestroy, B
    * requests here. Waiting in `onModuleDestroy` alone is too late: Nest calls it after the
    * `onModuleDestroy` of other modules (a global module comes last), and after `beforeClose`
    * has already switched on `return503OnClosing`.
+   *
+   * The adapter's `close()` is deferred to {@link onApplicationShutdown}, where it first stops the
+   * server from accepting connections and lets the requests in flight finish, and only then runs
+   * the adapter's own close. So no request ever reaches Fastify once it is closing: Fastify answers
+   * those with its own bare 503 (`return503OnClosing`, on by default), without the version fields.
    */
   private holdCloseUntilDrained(): void {
-    const adapter = this.adapterHost?.httpAdapter as { beforeClose?: () => unknown } | undefined;
-    if (!adapter || this.restoreBeforeClose) return;
-    const original = adapter.beforeClose;
-    const own = Object.prototype.hasOwnProperty.call(adapter, 'beforeClose');
+    const adapter = this.adapterHost?.httpAdapter as ClosableAdapter | undefined;
+    if (!adapter || this.restoreAdapter) return;
+    const originalBeforeClose = adapter.beforeClose;
+    const originalClose = adapter.close;
+    const ownBeforeClose = Object.prototype.hasOwnProperty.call(adapter, 'beforeClose');
+    const ownClose = Object.prototype.hasOwnProperty.call(adapter, 'close');
     adapter.beforeClose = async () => {
       await this.finish();
-      return original?.call(adapter);
+      return originalBeforeClose?.call(adapter);
     };
-    this.restoreBeforeClose = () => {
-      if (own) adapter.beforeClose = original;
+    adapter.close = () => {
+      this.closeAdapter ??= async () => {
+        await stopAccepting(adapter.getHttpServer?.());
+        return originalClose?.call(adapter);
+      };
+    };
+    this.restoreAdapter = () => {
+      if (ownBeforeClose) adapter.beforeClose = originalBeforeClose;
       else delete adapter.beforeClose;
+      if (ownClose) adapter.close = originalClose;
+      else delete adapter.close;
     };
   }
 
@@ -110,9 +159,33 @@ export class GracefulDrain implements OnApplicationBootstrap, OnModuleDestroy, B
   private async finish(): Promise<void> {
     this.since ??= Date.now();
     if (this.wait) await this.wait;
+    this.announceClosing();
+  }
+
+  private announceClosing(): void {
+    if (this.resourcesClosing) return;
+    this.resourcesClosing = true;
+    for (const listener of this.closingListeners) listener();
   }
 
   private removeSignalListeners(): void {
     for (const signal of DRAIN_SIGNALS) process.removeListener(signal, this.onSignal);
   }
+}
+
+/**
+ * Stops accepting connections and waits (at most {@link CLOSE_GRACE_MS}) for the open ones to
+ * finish their requests; idle keep-alive sockets are closed at once.
+ */
+async function stopAccepting(server: Server | undefined): Promise<void> {
+  if (!server?.listening) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, CLOSE_GRACE_MS);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections?.();
+  });
 }

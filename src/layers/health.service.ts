@@ -14,14 +14,15 @@ import { DEEP_HEALTH_OPTIONS } from '../module/tokens.js';
 import { ProcessMonitor } from './process-checks.js';
 import type { HealthCheck } from '../engine/check.js';
 import { HealthEngine, type CheckResult } from '../engine/health-engine.js';
-import type { HealthStatus } from '../engine/health-status.js';
+import { worstStatus, type HealthStatus } from '../engine/health-status.js';
+import { redactSecrets } from '../engine/redact.js';
 import { statusTransition, type StatusTransition } from '../engine/transitions.js';
 
 /** Called once per status transition of a check, with the result that made it. */
 export type TransitionListener = (transition: StatusTransition, result: CheckResult) => void;
 
 /** The layers the endpoints answer for. */
-export type HealthLayer = 'live' | 'startup' | 'ready' | 'deep' | 'check';
+export type HealthLayer = 'live' | 'startup' | 'ready' | 'deep' | 'check' | 'group';
 
 /** What a layer reports: the engine's results plus the instance state that decided the answer. */
 export interface LayerReport {
@@ -49,9 +50,14 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly processMonitor: ProcessMonitor;
   private readonly byName = new Map<string, HealthCheck>();
   // Each layer's checks, chosen once: a probe flood must not filter the list on every request.
-  private readonly allChecks: readonly HealthCheck[];
-  private readonly startupChecks: readonly HealthCheck[];
-  private readonly readyChecks: readonly HealthCheck[];
+  private allChecks: readonly HealthCheck[] = [];
+  private startupChecks: readonly HealthCheck[] = [];
+  private readyChecks: readonly HealthCheck[] = [];
+  private groupChecks = new Map<string, readonly HealthCheck[]>();
+  /** The checks of `forRoot`/`forRootAsync` and every `forFeature`, in that order. */
+  private ownChecks: readonly HealthCheck[];
+  /** Every registered secret (admin token, every check's), masked in every result and log line. */
+  private readonly secrets: string[];
   private readonly transitionListeners = new Set<TransitionListener>();
   private bootstrapped = false;
   private startupLatched = false;
@@ -62,19 +68,19 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
     private readonly drain: GracefulDrain,
   ) {
     const shared = options.sharedResults;
+    this.secrets = registeredSecrets(options);
     this.engine = new HealthEngine({
       ...options.defaults,
+      secrets: this.secrets,
       ...(shared
         ? { sharedResults: { store: shared.store, shares: (check) => shared.checks.includes(check.name), namespace: options.service.name } }
         : {}),
     });
     this.processMonitor = new ProcessMonitor(options.liveness);
-    const storeCheck = maintenance.storeCheck ? [maintenance.storeCheck] : [];
-    for (const check of [...this.processMonitor.checks, ...options.checks, ...storeCheck]) this.byName.set(check.name, check);
-    this.allChecks = [...this.byName.values()];
-    this.startupChecks = options.checks.filter((c) => c.startup);
-    this.readyChecks = options.checks.filter((c) => c.critical);
+    this.ownChecks = options.checks;
+    this.chooseChecks();
     this.engine.onResult((result, previous) => this.reportTransition(result, previous));
+    drain.onResourcesClosing(() => this.stopDependencyChecks());
   }
 
   /**
@@ -84,6 +90,29 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
   onTransition(listener: TransitionListener): () => void {
     this.transitionListeners.add(listener);
     return () => this.transitionListeners.delete(listener);
+  }
+
+  /**
+   * Adds the checks feature modules contribute (validated by the module at boot, before any probe).
+   * The layers see them like any other check.
+   */
+  addChecks(checks: readonly HealthCheck[]): void {
+    this.ownChecks = [...this.ownChecks, ...checks];
+    // The engine holds this array: a feature module's secrets are masked like the root's.
+    for (const secret of checks.flatMap((check) => check.secrets)) if (!this.secrets.includes(secret)) this.secrets.push(secret);
+    this.chooseChecks();
+  }
+
+  private chooseChecks(): void {
+    this.byName.clear();
+    const storeCheck = this.maintenance.storeCheck ? [this.maintenance.storeCheck] : [];
+    for (const check of [...this.processMonitor.checks, ...this.ownChecks, ...storeCheck]) this.byName.set(check.name, check);
+    this.allChecks = [...this.byName.values()];
+    this.startupChecks = this.ownChecks.filter((c) => c.startup);
+    this.readyChecks = this.ownChecks.filter((c) => c.critical);
+    this.groupChecks = new Map(
+      Object.entries(this.options.groups ?? {}).map(([name, group]) => [name, group.checks.flatMap((n) => this.byName.get(n) ?? [])]),
+    );
   }
 
   /** Every check the deep layer runs, process checks first. */
@@ -97,15 +126,15 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /** Liveness: process-local checks only, never a dependency. */
-  async live(): Promise<LayerReport> {
-    return this.report('live', this.processMonitor.checks);
+  async live(exclude: readonly string[] = []): Promise<LayerReport> {
+    return this.report('live', without(this.processMonitor.checks, exclude));
   }
 
   /** Startup: 503 until boot and the startup checks passed once; 200 for good afterwards. */
-  async startup(): Promise<LayerReport> {
+  async startup(exclude: readonly string[] = []): Promise<LayerReport> {
     if (this.startupLatched) return { layer: 'startup', status: 'pass', results: [] };
     if (!this.bootstrapped) return { layer: 'startup', status: 'fail', output: 'application is still booting', results: [] };
-    const report = await this.report('startup', this.startupChecks);
+    const report = await this.report('startup', without(this.startupChecks, exclude));
     if (report.status !== 'fail') {
       this.startupLatched = true;
       this.logger.log('startup complete');
@@ -114,8 +143,29 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /** Readiness: critical checks, plus maintenance and drain state. */
-  async ready(): Promise<LayerReport> {
-    const report = await this.report('ready', this.readyChecks);
+  async ready(exclude: readonly string[] = []): Promise<LayerReport> {
+    return this.withInstanceState(await this.report('ready', without(this.readyChecks, exclude)));
+  }
+
+  /**
+   * A health group: its listed checks, each counted as critical, plus maintenance and drain state
+   * as readiness has them. `undefined` for an unknown group.
+   */
+  async group(name: string, exclude: readonly string[] = []): Promise<LayerReport | undefined> {
+    const checks = this.groupChecks.get(name);
+    if (!checks) return undefined;
+    const report = await this.report('group', without(checks, exclude));
+    const results = report.results.map((r) => (r.critical ? r : { ...r, critical: true }));
+    return this.withInstanceState({ ...report, results, status: worstStatus(results.map((r) => r.status)) });
+  }
+
+  /** The names of the health groups. */
+  get groups(): readonly string[] {
+    return [...this.groupChecks.keys()];
+  }
+
+  /** Readiness semantics: draining, maintenance and booting turn the report into a 503. */
+  private withInstanceState(report: LayerReport): LayerReport {
     const maintenance = this.maintenance.status();
     report.maintenance = maintenance;
     if (this.drain.isDraining) {
@@ -129,8 +179,8 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   /** Deep: every check, critical or not; shows maintenance and drain state without failing on them. */
-  async deep(): Promise<LayerReport> {
-    const report = await this.report('deep', this.allChecks);
+  async deep(exclude: readonly string[] = []): Promise<LayerReport> {
+    const report = await this.report('deep', without(this.allChecks, exclude));
     report.maintenance = this.maintenance.status();
     if (this.drain.isDraining) report.draining = true;
     return report;
@@ -151,19 +201,29 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Checks that opened connections of their own release them, after the drain and the HTTP server. */
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled(this.options.checks.map((check) => check.close()));
+    await Promise.allSettled(this.ownChecks.map((check) => check.close()));
+    this.processMonitor.stop();
   }
 
   beforeApplicationShutdown(): void {
-    this.processMonitor.stop();
-    this.engine.close();
+    this.stopDependencyChecks();
+  }
+
+  /**
+   * The app's resources are closing: no dependency check runs again (each answers its last
+   * result), while the process checks keep running, so liveness stays true until exit.
+   */
+  private stopDependencyChecks(): void {
+    this.engine.close(this.processMonitor.checks);
   }
 
   /** Logs once per status change of a check, never once per probe, and tells `onStatusChange`. */
   private reportTransition(result: CheckResult, previous: CheckResult | undefined): void {
     const transition = statusTransition(result, previous);
     if (!transition) return;
-    const line = `check ${result.name}: ${transition.previous ?? 'unknown'} -> ${result.status}${result.output ? ` (${result.output})` : ''}`;
+    // The result is redacted already; the line goes through the same redactor again, whole, so that
+    // what a log line may contain is exactly what a response with details may contain.
+    const line = redactSecrets(`check ${result.name}: ${transition.previous ?? 'unknown'} -> ${result.status}${result.output ? ` (${result.output})` : ''}`, this.secrets);
     if (result.status === 'fail' && result.critical) this.logger.error(line);
     else if (result.status === 'pass') this.logger.log(line);
     else this.logger.warn(line);
@@ -182,4 +242,13 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
     const notPassing = results.filter((r) => r.status !== 'pass').map((r) => `${r.name} ${r.status === 'fail' ? 'failed' : 'warns'}`);
     return { layer, status, results, ...(notPassing.length ? { output: notPassing.join(', ') } : {}) };
   }
+}
+
+/** Every secret the module knows: the admin token and every check's own (masked in all results). */
+export function registeredSecrets(options: Pick<ResolvedHealthOptions, 'adminToken' | 'checks'>): string[] {
+  return [...new Set([...(options.adminToken ? [options.adminToken] : []), ...options.checks.flatMap((check) => check.secrets)])];
+}
+
+function without(checks: readonly HealthCheck[], exclude: readonly string[]): readonly HealthCheck[] {
+  return exclude.length === 0 ? checks : checks.filter((check) => !exclude.includes(check.name));
 }

@@ -1,3 +1,4 @@
+import type { DynamicModule, ForwardReference, InjectionToken, OptionalFactoryDependency, Type } from '@nestjs/common';
 import type { MetricsOptions, ResolvedMetricsOptions } from '../metrics/health-metrics.js';
 import type { HealthServerOptions } from '../transport/standalone/health-server.js';
 import type { HealthCheck } from '../engine/check.js';
@@ -105,12 +106,102 @@ export interface DeepHealthModuleOptions {
    * @example [{ url: process.env.SLACK_WEBHOOK_URL!, format: 'slack' }]
    */
   webhooks?: WebhookOptions[];
+  /**
+   * Named sets of checks served at `GET /<path>/groups/<name>`, for a dashboard of one team's
+   * dependencies or a second load balancer that needs a readiness of its own. Every listed check
+   * counts as critical there; maintenance and draining make a group 503 as they do readiness.
+   * Names may refer to checks of `forFeature` modules. An unknown name fails at boot.
+   * @default {}
+   * @example
+   * groups: { payments: { checks: ['postgres', 'stripe'], details: 'always' } }
+   */
+  groups?: Record<string, HealthGroupOptions>;
 }
 
-/** Options known before the async factory runs (they shape the routes). */
+/** One health group: the checks it runs and who sees their details. */
+export interface HealthGroupOptions {
+  /** Names of checks (of `forRoot`, `forRootAsync` or any `forFeature`). At least one. */
+  checks: string[];
+  /** Who sees failure outputs and details at this group's endpoint. @default the module's `details` */
+  details?: DetailsPolicy;
+}
+
+/**
+ * Options known before the async factory runs: they shape the controller and the module itself,
+ * so `forRootAsync` takes them beside `useFactory`, not from it.
+ */
 export interface DeepHealthModuleExtras {
   /** Base path of the health endpoints. @default 'health' */
   path?: string;
+  /**
+   * Registers the module globally, so `MaintenanceService`, `HealthService` and the options token
+   * are injectable in every module without importing it again.
+   * @default true
+   */
+  isGlobal?: boolean;
+  /**
+   * Class decorators applied to the health controller, so it follows the app's own policy for
+   * global guards and interceptors (e.g. `Public()` for a JWT guard, `SkipThrottle()` for the
+   * `ThrottlerGuard`). See docs/in-a-real-app.md.
+   * @default []
+   * @example
+   * controllerDecorators: [Public(), SkipThrottle()]
+   */
+  controllerDecorators?: ClassDecorator[];
+  /**
+   * Serves the endpoints as `VERSION_NEUTRAL`, so `app.enableVersioning({ type: URI, defaultVersion: '1' })`
+   * leaves them at `/health/*` instead of moving them to `/v1/health/*`. `false` lets them follow
+   * the app's default version.
+   * @default true
+   */
+  versionNeutral?: boolean;
+  /**
+   * Documents the endpoints in the @nestjs/swagger document when that package is installed
+   * (schemas, 200/503/400/401/404, bearer auth on maintenance, operationIds prefixed `deepHealth_`).
+   * `false` leaves them out of the document (`ApiExcludeController`). Never loads @nestjs/swagger
+   * when it is not installed.
+   * @default true
+   */
+  swagger?: boolean;
+  /**
+   * Also serve kube-apiserver style aliases at the app root: `GET /livez` (= `/<path>/live`),
+   * `GET /readyz` (= `/<path>/ready`) and `GET /startupz` (= `/<path>/startup`), with `?verbose`
+   * and `?exclude=`. Off by default: root paths belong to the app.
+   * @default false
+   */
+  kubernetesAliases?: boolean;
+}
+
+/** What a feature module contributes with `DeepHealthModule.forFeature()`. */
+export interface DeepHealthFeatureOptions {
+  /** Checks built from the feature module's own providers; names unique across every contribution. */
+  checks: HealthCheck[];
+}
+
+/** `DeepHealthModule.forFeatureAsync()`: checks built from injected providers. */
+export interface DeepHealthFeatureAsyncOptions {
+  /** Modules that export the providers `inject` names. */
+  imports?: Array<Type<unknown> | DynamicModule | Promise<DynamicModule> | ForwardReference>;
+  /** Providers passed to `useFactory`, in order. */
+  inject?: Array<InjectionToken | OptionalFactoryDependency>;
+  /** Builds the feature's checks. */
+  useFactory: (...deps: any[]) => DeepHealthFeatureOptions | Promise<DeepHealthFeatureOptions>;
+}
+
+/**
+ * For `forRootAsync({ useClass })` and `forRootAsync({ useExisting })`: a provider that builds the
+ * module options.
+ * @example
+ * @Injectable()
+ * class HealthConfig implements DeepHealthOptionsFactory {
+ *   constructor(private readonly config: ConfigService) {}
+ *   createDeepHealthOptions(): DeepHealthModuleOptions {
+ *     return { adminToken: this.config.get('HEALTH_ADMIN_TOKEN') };
+ *   }
+ * }
+ */
+export interface DeepHealthOptionsFactory {
+  createDeepHealthOptions(): DeepHealthModuleOptions | Promise<DeepHealthModuleOptions>;
 }
 
 export interface ResolvedHealthOptions {
@@ -133,4 +224,6 @@ export interface ResolvedHealthOptions {
   server?: { port: number; host: string };
   ui: ResolvedStatusPageOptions | false;
   webhooks: ResolvedWebhook[];
+  groups: Record<string, { checks: readonly string[]; details: DetailsPolicy }>;
+  kubernetesAliases: boolean;
 }

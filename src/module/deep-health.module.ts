@@ -1,17 +1,27 @@
 import { ConfigurableModuleBuilder, Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { FeatureChecksCollector, createFeatureModule } from './feature-checks.js';
 import { HealthService } from '../layers/health.service.js';
-import { createHealthController } from '../transport/nest/health.controller.js';
+import { createHealthControllers } from '../transport/nest/health.controller.js';
 import { HealthRequestHandler } from '../transport/health-request-handler.js';
 import { MaintenanceGuard } from '../maintenance/maintenance.guard.js';
 import { HEALTH_METRICS, HealthMetrics } from '../metrics/health-metrics.js';
 import { HealthServerHost } from '../transport/standalone/health-server.host.js';
 import { GracefulDrain } from '../layers/graceful-drain.js';
 import { MaintenanceService } from '../maintenance/maintenance.service.js';
-import type { DeepHealthModuleExtras, DeepHealthModuleOptions, ResolvedHealthOptions } from './deep-health-options.js';
-import { DEFAULT_PATH, resolveOptions } from './resolve-options.js';
+import type { DeepHealthFeatureAsyncOptions, DeepHealthFeatureOptions, DeepHealthModuleExtras, DeepHealthModuleOptions, ResolvedHealthOptions } from './deep-health-options.js';
+import { DEFAULT_PATH, EXTRAS, resolveOptions } from './resolve-options.js';
 import { DEEP_HEALTH_OPTIONS } from './tokens.js';
 import { StatusPageService } from '../status-page/status-page.service.js';
+
+const DEFAULT_EXTRAS: DeepHealthModuleExtras = {
+  path: DEFAULT_PATH,
+  isGlobal: true,
+  controllerDecorators: [],
+  versionNeutral: true,
+  swagger: true,
+  kubernetesAliases: false,
+};
 
 /** The options as the user gave them (forRoot value or forRootAsync factory result), before validation. */
 const RAW_OPTIONS = Symbol('nestjs-deep-health:raw-options');
@@ -19,12 +29,14 @@ const RAW_OPTIONS = Symbol('nestjs-deep-health:raw-options');
 const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
   new ConfigurableModuleBuilder<DeepHealthModuleOptions>({ moduleName: 'DeepHealth', optionsInjectionToken: RAW_OPTIONS })
     .setClassMethodName('forRoot')
-    .setExtras<DeepHealthModuleExtras>({ path: DEFAULT_PATH }, (definition, extras): DynamicModule => {
+    .setFactoryMethodName('createDeepHealthOptions')
+    .setExtras<DeepHealthModuleExtras>(DEFAULT_EXTRAS, (definition, extras): DynamicModule => {
       const path = normalizePath(extras.path);
+      const given = pickExtras(extras);
       const resolved: Provider = {
         provide: DEEP_HEALTH_OPTIONS,
-        // The single validation point for forRoot and forRootAsync alike.
-        useFactory: (raw: DeepHealthModuleOptions) => resolveOptions({ ...raw, path: extras.path }),
+        // The single validation point for forRoot and forRootAsync alike (the extras included).
+        useFactory: (raw: DeepHealthModuleOptions) => resolveOptions({ ...raw, ...given }),
         inject: [RAW_OPTIONS],
       };
       // Read-only maintenance for the app's own routes; a no-op unless maintenance is on with readOnly.
@@ -37,8 +49,14 @@ const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
       const maintenanceGuard: Provider = { provide: APP_GUARD, useClass: MaintenanceGuard };
       return {
         ...definition,
-        global: true,
-        controllers: [createHealthController(path)],
+        global: extras.isGlobal !== false,
+        controllers: createHealthControllers({
+          path,
+          decorators: Array.isArray(extras.controllerDecorators) ? extras.controllerDecorators : [],
+          versionNeutral: extras.versionNeutral !== false,
+          swagger: extras.swagger !== false,
+          kubernetesAliases: extras.kubernetesAliases === true,
+        }),
         providers: [
           ...(definition.providers ?? []),
           resolved,
@@ -50,6 +68,7 @@ const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
           maintenanceGuard,
           metricsProvider,
           HealthServerHost,
+          FeatureChecksCollector,
         ],
         exports: [DEEP_HEALTH_OPTIONS, MaintenanceService, HealthService],
       };
@@ -73,7 +92,41 @@ export type DeepHealthForRootAsyncOptions = typeof ASYNC_OPTIONS_TYPE;
  * })
  */
 @Module({})
-export class DeepHealthModule extends ConfigurableModuleClass {}
+export class DeepHealthModule extends ConfigurableModuleClass {
+  /**
+   * Contributes checks from a feature module. Names stay unique across every contribution; a clash
+   * fails at boot naming both places. The layers (and groups) see them like any other check.
+   * @example
+   * @Module({ imports: [DeepHealthModule.forFeature({ checks: [defineCheck({ name: 'payments:ledger', run: () => 'pass' })] })] })
+   * class PaymentsModule {}
+   */
+  static forFeature(options: DeepHealthFeatureOptions): DynamicModule {
+    return createFeatureModule({ useFactory: () => options });
+  }
+
+  /**
+   * Contributes checks built from the feature module's own providers.
+   * @example
+   * DeepHealthModule.forFeatureAsync({
+   *   imports: [LedgerModule],
+   *   inject: [LedgerClient],
+   *   useFactory: (ledger: LedgerClient) => ({ checks: [defineCheck({ name: 'ledger', run: () => ledger.ping() })] }),
+   * })
+   */
+  static forFeatureAsync(options: DeepHealthFeatureAsyncOptions): DynamicModule {
+    return createFeatureModule(options);
+  }
+}
+
+/** The extras as given (defaults left out), for the one validation. */
+function pickExtras(extras: DeepHealthModuleExtras): DeepHealthModuleExtras {
+  const given: Record<string, unknown> = {};
+  for (const key of EXTRAS) {
+    const value = (extras as Record<string, unknown>)[key];
+    if (value !== (DEFAULT_EXTRAS as Record<string, unknown>)[key]) given[key] = value;
+  }
+  return given;
+}
 
 /** Trims slashes; an invalid path is reported by `resolveOptions` with every other problem. */
 function normalizePath(path: unknown): string {

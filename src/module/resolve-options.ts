@@ -5,7 +5,8 @@ import { resolveMaintenanceOptions } from '../maintenance/maintenance-options.js
 import { MAINTENANCE_STORE_CHECK } from '../maintenance/maintenance-store.js';
 import { STORE_CHECK_NAME_TAKEN } from '../maintenance/messages.js';
 import { resolveSharedResultsOptions } from './shared-results-options.js';
-import type { DeepHealthModuleOptions, ResolvedHealthOptions } from './deep-health-options.js';
+import type { DeepHealthModuleExtras, DeepHealthModuleOptions, ResolvedHealthOptions } from './deep-health-options.js';
+import type { HealthCheck } from '../engine/check.js';
 import { resolveServiceInfo } from './service-info.js';
 import { Problems, show } from '../validation/problems.js';
 import { CHECK_OPTION_LIMITS } from '../validation/check-options-validation.js';
@@ -19,7 +20,11 @@ export const DEFAULT_DEADLINE_MS = 900;
 export const DEFAULT_METRICS_PREFIX = 'deep_health_';
 export const DEFAULT_SERVER_PORT = 9000;
 
-const TOP_LEVEL = ['path', 'checks', 'service', 'defaults', 'details', 'adminToken', 'liveness', 'shutdown', 'format', 'onStatusChange', 'maintenance', 'sharedResults', 'metrics', 'server', 'ui', 'webhooks'];
+/** Options that shape the module and its controller (known before `forRootAsync`'s factory runs). */
+export const EXTRAS = ['path', 'isGlobal', 'controllerDecorators', 'versionNeutral', 'swagger', 'kubernetesAliases'];
+const TOP_LEVEL = [...EXTRAS, 'checks', 'service', 'defaults', 'details', 'adminToken', 'liveness', 'shutdown', 'format', 'onStatusChange', 'maintenance', 'sharedResults', 'metrics', 'server', 'groups', 'ui', 'webhooks'];
+const DETAILS = ['always', 'when-authorized', 'never'] as const;
+const GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const RESERVED_CHECK_NAMES: readonly string[] = Object.values(PROCESS_CHECK_NAMES);
 const CHECK_NAME = /^[A-Za-z0-9][A-Za-z0-9:._@/-]{0,99}$/;
 const PATH = /^[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/;
@@ -29,7 +34,7 @@ const { maxTimeoutMs: MAX_TIMEOUT_MS, maxCacheTtlMs: MAX_CACHE_TTL_MS } = CHECK_
  * Validates module options once, at boot, for `forRoot` and `forRootAsync` alike, and fills in
  * every default. Throws one `InvalidOptionsError` listing every problem as `path: message`.
  */
-export function resolveOptions(raw: DeepHealthModuleOptions & { path?: string }, env: NodeJS.ProcessEnv = process.env): ResolvedHealthOptions {
+export function resolveOptions(raw: DeepHealthModuleOptions & DeepHealthModuleExtras, env: NodeJS.ProcessEnv = process.env): ResolvedHealthOptions {
   const problems = new Problems();
   const options = (raw ?? {}) as Record<string, unknown>;
   if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) {
@@ -41,7 +46,10 @@ export function resolveOptions(raw: DeepHealthModuleOptions & { path?: string },
   const path = typeof options.path === 'string' ? options.path.replace(/^\/+|\/+$/g, '') : options.path;
   problems.string('path', path === '' ? undefined : path, { pattern: PATH, description: 'a URL path such as "health" or "ops/health"' });
 
-  validateChecks(problems, options.checks);
+  validateChecks(problems, options.checks, 'checks', new Map());
+  for (const key of ['isGlobal', 'versionNeutral', 'swagger', 'kubernetesAliases'] as const) problems.boolean(key, options[key]);
+  validateDecorators(problems, options.controllerDecorators);
+  const groups = resolveGroups(problems, options.groups);
 
   if (problems.object('service', options.service, ['name', 'version', 'releaseId', 'description'])) {
     for (const key of ['name', 'version', 'releaseId', 'description'] as const) problems.string(`service.${key}`, options.service[key]);
@@ -54,7 +62,7 @@ export function resolveOptions(raw: DeepHealthModuleOptions & { path?: string },
     problems.number('defaults.deadlineMs', defaults.deadlineMs, { min: 1, max: MAX_TIMEOUT_MS });
   }
 
-  problems.oneOf('details', options.details, ['always', 'when-authorized', 'never']);
+  problems.oneOf('details', options.details, DETAILS);
   if (options.adminToken !== undefined && (typeof options.adminToken !== 'string' || options.adminToken.length < 16)) {
     const got = typeof options.adminToken === 'string' ? `${options.adminToken.length} characters` : show(options.adminToken);
     problems.add('adminToken', `must be a string of at least 16 characters (got ${got})`);
@@ -118,6 +126,10 @@ export function resolveOptions(raw: DeepHealthModuleOptions & { path?: string },
     ...(server ? { server } : {}),
     ui,
     webhooks,
+    groups: Object.fromEntries(
+      Object.entries(groups).map(([name, group]) => [name, { checks: group.checks, details: group.details ?? ((options.details as ResolvedHealthOptions['details'] | undefined) ?? 'when-authorized') }]),
+    ),
+    kubernetesAliases: options.kubernetesAliases === true,
   };
 
   const late = new Problems();
@@ -132,31 +144,101 @@ export function resolveOptions(raw: DeepHealthModuleOptions & { path?: string },
   return resolved;
 }
 
-function validateChecks(problems: Problems, checks: unknown): void {
+/** Where a check was declared, for duplicate-name problems across contributions. */
+export type SeenCheckNames = Map<string, string>;
+
+/**
+ * Validates one contribution of checks (`forRoot`'s `checks` or a `forFeature`'s): each is a check,
+ * its name is valid, unreserved and unique across every contribution seen so far.
+ */
+export function validateChecks(problems: Problems, checks: unknown, at: string, seen: SeenCheckNames): void {
   if (checks === undefined) return;
   if (!Array.isArray(checks)) {
-    problems.add('checks', `must be an array of checks, got ${show(checks)}`);
+    problems.add(at, `must be an array of checks, got ${show(checks)}`);
     return;
   }
-  const seen = new Map<string, number>();
   checks.forEach((check: unknown, index) => {
-    const at = `checks[${index}]`;
+    const item = `${at}[${index}]`;
     if (!isHealthCheck(check)) {
-      problems.add(at, `must be a check made by defineCheck(), fromTerminus() or a check factory, got ${show(check)}`);
+      problems.add(item, `must be a check made by defineCheck(), fromTerminus() or a check factory, got ${show(check)}`);
       return;
     }
     if (typeof check.name !== 'string' || !CHECK_NAME.test(check.name)) {
-      problems.add(`${at}.name`, `must be 1-100 characters of letters, digits and : . _ @ / - (starting with a letter or digit), got ${show(check.name)}`);
+      problems.add(`${item}.name`, `must be 1-100 characters of letters, digits and : . _ @ / - (starting with a letter or digit), got ${show(check.name)}`);
     } else if (RESERVED_CHECK_NAMES.includes(check.name)) {
-      problems.add(`${at}.name`, `"${check.name}" is the name of a built-in liveness check; give your check another name`);
+      problems.add(`${item}.name`, `"${check.name}" is the name of a built-in liveness check; give your check another name`);
     } else if (seen.has(check.name)) {
-      problems.add(`${at}.name`, `duplicate check name "${check.name}" (also checks[${seen.get(check.name)}]); give one of them another name`);
+      problems.add(`${item}.name`, `duplicate check name "${check.name}" (also ${seen.get(check.name)}); give one of them another name`);
     } else {
-      seen.set(check.name, index);
+      seen.set(check.name, item);
     }
-    problems.number(`${at}.timeoutMs`, check.timeoutMs, { min: 1, max: MAX_TIMEOUT_MS });
-    problems.number(`${at}.cacheTtlMs`, check.cacheTtlMs, { min: 0, max: MAX_CACHE_TTL_MS });
+    problems.number(`${item}.timeoutMs`, check.timeoutMs, { min: 1, max: MAX_TIMEOUT_MS });
+    problems.number(`${item}.cacheTtlMs`, check.cacheTtlMs, { min: 0, max: MAX_CACHE_TTL_MS });
   });
+}
+
+/** A contribution of checks: the root options' or one feature module's. */
+export interface CheckContribution {
+  /** Where the checks come from, as a problem path: `checks` or `PaymentsModule: forFeature checks`. */
+  source: string;
+  checks: unknown;
+}
+
+/**
+ * The second half of the boot validation, once every module's providers exist: the checks of
+ * every `forFeature` (names unique across all contributions) and the group references to them.
+ * Throws one `InvalidOptionsError` listing every problem.
+ */
+export function validateCheckSet(root: CheckContribution & { checks: readonly HealthCheck[] }, features: readonly CheckContribution[], groups: ResolvedHealthOptions['groups'], builtIn: readonly string[] = []): HealthCheck[] {
+  const problems = new Problems();
+  const seen: SeenCheckNames = new Map(builtIn.map((name) => [name, 'a built-in check']));
+  root.checks.forEach((check, index) => seen.set(check.name, `${root.source}[${index}]`));
+  for (const feature of features) validateChecks(problems, feature.checks, feature.source, seen);
+  const known = [...seen.keys()];
+  for (const [name, group] of Object.entries(groups)) {
+    group.checks.forEach((check, index) => {
+      if (!known.includes(check)) problems.add(`groups.${name}.checks[${index}]`, `no check named ${show(check)} (known: ${known.join(', ') || 'none'})`);
+    });
+  }
+  problems.throwIfAny('DeepHealthModule checks');
+  return features.flatMap((feature) => feature.checks as HealthCheck[]);
+}
+
+function validateDecorators(problems: Problems, decorators: unknown): void {
+  if (decorators === undefined) return;
+  if (!Array.isArray(decorators)) return problems.add('controllerDecorators', `must be an array of class decorators, got ${show(decorators)}`);
+  decorators.forEach((decorator: unknown, index) => {
+    if (typeof decorator !== 'function') problems.add(`controllerDecorators[${index}]`, `must be a class decorator such as Public() or SkipThrottle(), got ${show(decorator)}`);
+  });
+}
+
+function resolveGroups(problems: Problems, groups: unknown): Record<string, { checks: string[]; details?: ResolvedHealthOptions['details'] }> {
+  if (groups === undefined) return {};
+  if (groups === null || typeof groups !== 'object' || Array.isArray(groups)) {
+    problems.add('groups', `must be an object of { [name]: { checks, details? } }, got ${show(groups)}`);
+    return {};
+  }
+  const resolved: Record<string, { checks: string[]; details?: ResolvedHealthOptions['details'] }> = {};
+  for (const [name, group] of Object.entries(groups as Record<string, unknown>)) {
+    const at = `groups.${name}`;
+    if (!GROUP_NAME.test(name)) problems.add(at, `group name must be 1-64 letters, digits and . _ - (starting with a letter or digit)`);
+    if (!problems.object(at, group, ['checks', 'details'])) {
+      if (group === undefined) problems.add(at, 'must be an object { checks, details? }, got undefined');
+      continue;
+    }
+    problems.oneOf(`${at}.details`, group.details, DETAILS);
+    const checks = group.checks;
+    if (!Array.isArray(checks) || checks.length === 0) {
+      problems.add(`${at}.checks`, `must be a non-empty array of check names, got ${show(checks)}`);
+      continue;
+    }
+    checks.forEach((check: unknown, index) => {
+      if (typeof check !== 'string' || check === '') problems.add(`${at}.checks[${index}]`, `must be a check name, got ${show(check)}`);
+      else if (checks.indexOf(check) !== index) problems.add(`${at}.checks[${index}]`, `"${check}" is listed twice`);
+    });
+    resolved[name] = { checks: checks.filter((c): c is string => typeof c === 'string'), details: group.details as ResolvedHealthOptions['details'] | undefined };
+  }
+  return resolved;
 }
 
 function resolveMetrics(problems: Problems, metrics: unknown): ResolvedMetricsOptions | undefined {

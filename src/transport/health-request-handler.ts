@@ -8,14 +8,29 @@ import { HEALTH_METRICS, type HealthMetrics } from '../metrics/health-metrics.js
 import { StatusPageService } from '../status-page/status-page.service.js';
 import { STATUS_PAGE_HEADERS } from '../status-page/page/status-page.html.js';
 import { FLEET_OFF, HISTORY_CHECK_REPEATED, HISTORY_UNKNOWN_QUERY, UI_OFF, UNKNOWN_HISTORY_CHECK } from '../status-page/messages.js';
-import { NO_CACHE_HEADERS, renderJson, renderReport, type HealthHttpResponse, type RenderContext } from './health-response.js';
+import { NO_CACHE_HEADERS, renderJson, renderReport, renderVerbose, type HealthHttpResponse, type RenderContext } from './health-response.js';
+import type { DetailsPolicy } from '../module/deep-health-options.js';
 
 export type ReportLayer = 'live' | 'startup' | 'ready' | 'deep';
 
 /** What the HTTP layers pass in; the same for Express, Fastify and the standalone server. */
 export interface HealthRequest {
   authorization?: string | string[];
+  /** The query parameters, as the HTTP layer parsed them (repeated names as arrays). */
+  query?: HealthQuery;
 }
+
+/** Query parameters every report route takes (kube-apiserver's `/livez` and `/readyz` have them too). */
+export interface HealthQuery {
+  /** Present (and not `false`/`0`): answer in kube-apiserver's text form, one line a check. */
+  verbose?: unknown;
+  /** A check name to leave out of this answer; repeatable. */
+  exclude?: unknown;
+  [name: string]: unknown;
+}
+
+/** The kube-apiserver name of each layer, for the last line of a verbose answer. */
+const VERBOSE_LABELS: Record<ReportLayer, string> = { live: 'livez', startup: 'startupz', ready: 'readyz', deep: 'deep' };
 
 /**
  * Answers every health endpoint, whatever the HTTP layer: it asks the layers for a report and
@@ -75,8 +90,11 @@ export class HealthRequestHandler {
   }
 
   async layer(layer: ReportLayer, request: HealthRequest): Promise<HealthHttpResponse> {
-    const report: LayerReport = await this.health[layer]();
+    const query = this.parseQuery(request);
+    if ('problems' in query) return this.badQuery(query.problems, request);
+    const report: LayerReport = await this.health[layer](query.exclude);
     const context = this.context(request);
+    if (query.verbose) return renderVerbose(report, context, VERBOSE_LABELS[layer]);
     // A probe flood reads the same cached results again and again: render them once.
     const memoKey = `${layer}:${context.showDetails}`;
     const parts = [report.status, report.output, report.draining, report.retryAfterSeconds, report.maintenance, ...report.results];
@@ -88,10 +106,46 @@ export class HealthRequestHandler {
   }
 
   async check(name: string, request: HealthRequest): Promise<HealthHttpResponse> {
+    const query = this.parseQuery(request);
+    if ('problems' in query) return this.badQuery(query.problems, request);
     const report = await this.health.check(name);
-    if (report) return renderReport(report, this.context(request));
+    if (report) return query.verbose ? renderVerbose(report, this.context(request), `checks/${name}`) : renderReport(report, this.context(request));
     const known = this.health.checks.map((c) => c.name);
     return this.error(404, 'Not Found', `no check named ${JSON.stringify(name.slice(0, 100))}; known checks: ${known.join(', ') || 'none'}`, request);
+  }
+
+  /** `GET /groups/:name`: the group's checks, each critical there, with the group's details policy. */
+  async group(name: string, request: HealthRequest): Promise<HealthHttpResponse> {
+    const query = this.parseQuery(request);
+    if ('problems' in query) return this.badQuery(query.problems, request);
+    const report = await this.health.group(name, query.exclude);
+    if (!report) {
+      const known = this.health.groups;
+      return this.error(404, 'Not Found', `no health group named ${JSON.stringify(name.slice(0, 100))}; known groups: ${known.join(', ') || 'none'}`, request);
+    }
+    const context = this.context(request, this.options.groups[name]?.details);
+    return query.verbose ? renderVerbose(report, context, `groups/${name}`) : renderReport(report, context);
+  }
+
+  /** `?verbose` and `?exclude=<name>` (repeatable); an unknown check name to exclude is a 400. */
+  private parseQuery(request: HealthRequest): { verbose: boolean; exclude: string[] } | { problems: string[] } {
+    const { verbose, exclude } = request.query ?? {};
+    const problems: string[] = [];
+    const flag = Array.isArray(verbose) ? verbose[verbose.length - 1] : verbose;
+    const excluded = exclude === undefined ? [] : Array.isArray(exclude) ? exclude : [exclude];
+    const names: string[] = [];
+    const known = this.health.checks.map((c) => c.name);
+    for (const name of excluded) {
+      if (typeof name !== 'string' || name === '') problems.push(`exclude: must be a check name, got ${JSON.stringify(name)}`);
+      else if (!known.includes(name)) problems.push(`exclude: no check named ${JSON.stringify(name.slice(0, 100))} (known: ${known.join(', ') || 'none'})`);
+      else names.push(name);
+    }
+    if (problems.length) return { problems };
+    return { verbose: flag !== undefined && flag !== 'false' && flag !== '0', exclude: names };
+  }
+
+  private badQuery(problems: string[], request: HealthRequest): HealthHttpResponse {
+    return this.error(400, 'Bad Request', problems.join('; '), request, { problems });
   }
 
   /** `GET /maintenance`: the state this instance acts on, both switches, and the store's last sync. */
@@ -149,8 +203,9 @@ export class HealthRequestHandler {
     return undefined;
   }
 
-  private context(request: HealthRequest): RenderContext {
-    const { details, adminToken } = this.options;
+  private context(request: HealthRequest, policy?: DetailsPolicy): RenderContext {
+    const { adminToken } = this.options;
+    const details = policy ?? this.options.details;
     const showDetails = details === 'always' || (details === 'when-authorized' && isAuthorized(request.authorization, adminToken));
     return { options: this.options, showDetails };
   }

@@ -10,6 +10,36 @@ export interface HealthHttpResponse {
   body: string;
 }
 
+/**
+ * A response as it goes on the wire: the body encoded once, header names in lower case (as HTTP/2
+ * and Fastify send them anyway) and `content-length` included, so a transport writes it in one
+ * call without touching it.
+ */
+export interface WireResponse {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+}
+
+const wireForms = new WeakMap<HealthHttpResponse, WireResponse>();
+
+/**
+ * The wire form of `response`, made once per response object: the request handler hands out the
+ * same object while a layer's report is unchanged, so a probe flood encodes nothing.
+ */
+export function toWire(response: HealthHttpResponse): WireResponse {
+  let wire = wireForms.get(response);
+  if (!wire) {
+    const body = Buffer.from(response.body, 'utf8');
+    const headers: Record<string, string> = {};
+    for (const name of Object.keys(response.headers)) headers[name.toLowerCase()] = response.headers[name]!;
+    headers['content-length'] = String(body.length);
+    wire = { statusCode: response.statusCode, headers, body };
+    wireForms.set(response, wire);
+  }
+  return wire;
+}
+
 export const NO_CACHE_HEADERS = {
   'Cache-Control': 'no-cache, no-store, must-revalidate',
   Pragma: 'no-cache',
@@ -33,6 +63,40 @@ export function renderReport(report: LayerReport, context: RenderContext): Healt
   const body = context.options.format === 'terminus' ? terminusBody(report, context) : ietfBody(report, context);
   headers['Content-Type'] = context.options.format === 'terminus' ? JSON_TYPE : HEALTH_JSON;
   return { statusCode, headers, body: JSON.stringify(body) };
+}
+
+const TEXT_TYPE = 'text/plain; charset=utf-8';
+
+/**
+ * kube-apiserver's verbose form (`/readyz?verbose`): one line a check, `[+]name ok` or
+ * `[-]name failed: <reason>` (`reason withheld` without details), then `<label> check passed|failed`.
+ * The version fields travel as headers, so the body stays what kube tooling prints.
+ */
+export function renderVerbose(report: LayerReport, context: RenderContext, label: string): HealthHttpResponse {
+  const statusCode = report.status === 'fail' ? 503 : 200;
+  const reason = (output: string | undefined) => (context.showDetails ? output ?? 'no reason given' : 'reason withheld');
+  const lines = report.results.map((result) => {
+    if (result.status === 'pass') return `[+]${result.name} ok`;
+    if (result.status === 'warn') return `[+]${result.name} warn: ${reason(result.output)}`;
+    return `[-]${result.name} failed: ${reason(result.output)}`;
+  });
+  // The instance state that failed the layer without any check failing (maintenance, draining, booting).
+  if (report.draining) lines.push(`[-]shutdown failed: ${context.showDetails ? 'draining' : 'reason withheld'}`);
+  else if (report.status === 'fail' && report.maintenance?.enabled) lines.push(`[-]maintenance failed: ${reason(report.maintenance.reason)}`);
+  else if (report.status === 'fail' && !report.results.some((r) => r.status === 'fail')) lines.push(`[-]${report.layer === 'startup' ? 'startup' : 'bootstrap'} failed: ${reason(report.output)}`);
+  lines.push(`${label} check ${statusCode === 200 ? 'passed' : 'failed'}`);
+  const headers: Record<string, string> = { ...NO_CACHE_HEADERS, 'Content-Type': TEXT_TYPE, 'X-Health-Layer': report.layer, ...versionHeaders(context) };
+  if (statusCode === 503 && report.retryAfterSeconds !== undefined) headers['Retry-After'] = String(report.retryAfterSeconds);
+  return { statusCode, headers, body: `${lines.join('\n')}\n` };
+}
+
+function versionHeaders(context: RenderContext): Record<string, string> {
+  const fields = versionFields(context);
+  return {
+    'X-Health-Version': fields.version!,
+    ...(fields.releaseId ? { 'X-Health-Release-Id': fields.releaseId } : {}),
+    'X-Health-Service-Id': fields.serviceId!,
+  };
 }
 
 /** A small JSON answer for non-report endpoints (maintenance, errors), with the version fields. */

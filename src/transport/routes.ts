@@ -1,5 +1,5 @@
 import type { HealthHttpResponse } from './health-response.js';
-import type { HealthRequestHandler } from './health-request-handler.js';
+import type { HealthRequest, HealthRequestHandler } from './health-request-handler.js';
 
 export type RouteMethod = 'GET' | 'PUT' | 'DELETE';
 
@@ -35,16 +35,24 @@ function auth(request: RouteRequest): { authorization?: string | string[] } {
   return { authorization: request.headers.authorization };
 }
 
+/** Authorization and the query (`?verbose`, `?exclude=`), for the report routes. */
+function report(request: RouteRequest): HealthRequest {
+  return { authorization: request.headers.authorization, query: request.query };
+}
+
 /**
  * Every health endpoint, once. The Nest controller and the standalone server are built from this
  * table and only route and write: adding an endpoint is one entry here.
  */
 export const HEALTH_ROUTES: readonly HealthRoute[] = [
-  { method: 'GET', paths: ['', 'live'], name: 'live', handle: (h, r) => h.layer('live', auth(r)) },
-  { method: 'GET', paths: ['startup'], name: 'startup', handle: (h, r) => h.layer('startup', auth(r)) },
-  { method: 'GET', paths: ['ready'], name: 'ready', handle: (h, r) => h.layer('ready', auth(r)) },
-  { method: 'GET', paths: ['deep'], name: 'deep', handle: (h, r) => h.layer('deep', auth(r)) },
-  { method: 'GET', paths: ['checks/:name'], name: 'check', handle: (h, r) => h.check(r.params.name!, auth(r)) },
+  // `/health` and `/health/live` are two entries: one operation per path in an OpenAPI document.
+  { method: 'GET', paths: [''], name: 'root', handle: (h, r) => h.layer('live', report(r)) },
+  { method: 'GET', paths: ['live'], name: 'live', handle: (h, r) => h.layer('live', report(r)) },
+  { method: 'GET', paths: ['startup'], name: 'startup', handle: (h, r) => h.layer('startup', report(r)) },
+  { method: 'GET', paths: ['ready'], name: 'ready', handle: (h, r) => h.layer('ready', report(r)) },
+  { method: 'GET', paths: ['deep'], name: 'deep', handle: (h, r) => h.layer('deep', report(r)) },
+  { method: 'GET', paths: ['checks/:name'], name: 'check', handle: (h, r) => h.check(r.params.name!, report(r)) },
+  { method: 'GET', paths: ['groups/:name'], name: 'group', handle: (h, r) => h.group(r.params.name!, report(r)) },
   { method: 'GET', paths: ['metrics'], name: 'metrics', handle: (h, r) => h.metrics(auth(r)) },
   { method: 'GET', paths: ['maintenance'], name: 'maintenanceStatus', handle: (h, r) => h.maintenanceStatus(auth(r)) },
   { method: 'PUT', paths: ['maintenance'], name: 'enableMaintenance', body: 'json', handle: (h, r) => h.enableMaintenance(r.body, auth(r)) },
@@ -64,6 +72,15 @@ export const HEALTH_ROUTES: readonly HealthRoute[] = [
     name: 'page',
     handle: (h, r) => (r.params.page === h.uiPath ? h.page(auth(r)) : h.notFound('GET', r.params.page!, auth(r))),
   },
+];
+
+/**
+ * kube-apiserver's names, at the app root (not under `/<path>`), when `kubernetesAliases` is on.
+ */
+export const KUBERNETES_ALIASES: readonly HealthRoute[] = [
+  { method: 'GET', paths: ['livez'], name: 'livez', handle: (h, r) => h.layer('live', report(r)) },
+  { method: 'GET', paths: ['readyz'], name: 'readyz', handle: (h, r) => h.layer('ready', report(r)) },
+  { method: 'GET', paths: ['startupz'], name: 'startupz', handle: (h, r) => h.layer('startup', report(r)) },
 ];
 
 export type RouteMatch = { route: HealthRoute; params: Record<string, string> } | { malformed: string } | undefined;

@@ -13,10 +13,6 @@ const ROUTING_LAG_MS = 600;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 
-// A multi-process timing test on a shared 2-core machine: it failed once in four full-suite runs
-// and never alone. One retry, with the first failure logged so it can still be diagnosed.
-jest.retryTimes(1, { logErrorsBeforeRetry: true });
-
 describe.each(['express', 'fastify'])('graceful drain on %s', (adapter) => {
   let replica: Replica;
 
@@ -70,20 +66,36 @@ describe.each(['express', 'fastify'])('graceful drain on %s', (adapter) => {
     const refusedLiveness = liveness.filter((a) => a.status === undefined);
     const dbClosedAt = replica.events.find((e) => e.event === 'db-closed')?.at;
     const lastServedAt = Math.max(...served.map((a) => a.doneAt));
+    const tallyAfter = (since: number) => {
+      const counts: Record<string, number> = {};
+      for (const [path, list] of [['ready', readiness], ['live', liveness]] as const) {
+        for (const a of list.filter((x) => x.sentAt >= since)) counts[`${path} ${a.status ?? a.error}`] = (counts[`${path} ${a.status ?? a.error}`] ?? 0) + 1;
+      }
+      return counts;
+    };
     const rel = (t: number | undefined) => (t === undefined ? 'never' : `${t - sigtermAt} ms`);
     console.log(
       `drain timeline (${adapter}, drainDelayMs ${DRAIN_MS}): SIGTERM at 0; readiness 503 seen at ${rel(firstNotReadyAt)}; ` +
         `last routed request sent at ${rel(Math.max(...traffic.map((a) => a.sentAt)))}; app resources closed at ${rel(dbClosedAt)}; ` +
         `long request (sent at ${rel(long.sentAt)}) answered ${long.status} at ${rel(long.doneAt)}; exit at ${rel(exit.at)} ` +
-        `(${exit.signal ?? `code ${exit.code}`}); ${served.length} routed requests, ${failed.length} failed`,
+        `(${exit.signal ?? `code ${exit.code}`}); ${served.length} routed requests, ${failed.length} failed; ` +
+        `probes once resources closed: ${JSON.stringify(tallyAfter(dbClosedAt!))}`,
     );
 
     // Readiness turned 503 at once, and never came back.
     expect(firstNotReadyAt).toBeDefined();
     expect(firstNotReadyAt! - sigtermAt).toBeLessThan(500);
-    const afterSignal = readiness.filter((a) => a.sentAt > firstNotReadyAt! && a.status !== undefined);
-    expect(afterSignal.every((a) => a.status === 503 && a.headers!['retry-after'] !== undefined)).toBe(true);
-    expect(readiness.find((a) => a.status === 503)!.json).toMatchObject({ draining: true });
+    // Every readiness probe after that got the module's own 503, also while the adapter was closing
+    // (never Fastify's or Express's bare 503): `draining`, `Retry-After`, the version fields. A probe
+    // gets no answer only once the server stopped accepting, after the app's resources closed.
+    const show = (a: Answer) => `sent +${a.sentAt - sigtermAt} ms: ${a.status ?? a.error} ${JSON.stringify(a.json ?? null)}`;
+    const notDraining = readiness
+      .filter((a) => a.sentAt > firstNotReadyAt! && a.status !== undefined)
+      .filter((a) => a.status !== 503 || !Number(a.headers!['retry-after']) || a.json?.draining !== true || a.json?.version !== '1.0.0')
+      .map(show);
+    expect(notDraining).toEqual([]);
+    const unansweredEarly = [...readiness, ...liveness].filter((a) => a.status === undefined && a.sentAt < dbClosedAt!).map(show);
+    expect(unansweredEarly).toEqual([]);
 
     // Zero failed requests, and the app's own resources stayed open for the whole drain.
     expect(failed).toEqual([]);
@@ -96,8 +108,8 @@ describe.each(['express', 'fastify'])('graceful drain on %s', (adapter) => {
     expect(long.doneAt).toBeGreaterThan(dbClosedAt!);
 
     // Liveness: 200 whenever it was answered; refused only once the server had closed after the drain.
-    expect(liveness.filter((a) => a.status !== undefined).every((a) => a.status === 200)).toBe(true);
-    expect(refusedLiveness.every((a) => a.sentAt >= sigtermAt + DRAIN_MS - 50)).toBe(true);
+    expect(liveness.filter((a) => a.status !== undefined && a.status !== 200).map(show)).toEqual([]);
+    expect(refusedLiveness.filter((a) => a.sentAt < sigtermAt + DRAIN_MS - 50).map(show)).toEqual([]);
 
     // Exit after the drain delay (and after the long request), by the re-raised SIGTERM.
     expect(exit.at - sigtermAt).toBeGreaterThanOrEqual(DRAIN_MS);

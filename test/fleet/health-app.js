@@ -9,8 +9,12 @@
  *   REDIS_URL        with MAINTENANCE_KEY: fleet maintenance through Redis
  *   MAINTENANCE_KEY  key of the fleet state
  *   DRAIN_DELAY_MS   shutdown.drainDelayMs
+ *   TRANSPORT        adapter (default: Express/Fastify from ADAPTER) | standalone (no HTTP adapter:
+ *                    NestFactory.createApplicationContext with the module's `server` option)
+ *   SLOW_SHUTDOWN_MS a provider whose onApplicationShutdown takes this long (a queue worker finishing its jobs)
  *
- * Prints one JSON line per event on stdout: {"event":"listening","port":...}, {"event":"db-closed","at":...}.
+ * Prints one JSON line per event on stdout: {"event":"listening","port":...}, {"event":"db-closed","at":...},
+ * {"event":"check-run"} (each run of the `orders-db` check), {"event":"worker-stopping"|"worker-stopped"}.
  * Routes: GET /orders, POST /orders, GET /orders/slow?ms=&db= (waits, then fails with 500 if the
  * "database" was already closed by its onModuleDestroy, unless db=skip).
  */
@@ -22,7 +26,7 @@ const { Controller, Get, Inject, Injectable, Module, Post, Query } = require('@n
 const { NestFactory } = require('@nestjs/core');
 
 const dist = path.resolve(__dirname, '../../dist');
-const { DeepHealthModule } = require(path.join(dist, 'index.js'));
+const { DeepHealthModule, HealthServerHost, defineCheck } = require(path.join(dist, 'index.js'));
 
 const emit = (event, extra = {}) => process.stdout.write(`${JSON.stringify({ event, at: Date.now(), ...extra })}\n`);
 
@@ -37,6 +41,16 @@ class Database {
   }
 }
 Reflect.decorate([Injectable()], Database);
+
+/** Stands in for a BullMQ worker that finishes its jobs in onApplicationShutdown. */
+class SlowWorker {
+  async onApplicationShutdown() {
+    emit('worker-stopping');
+    await new Promise((resolve) => setTimeout(resolve, Number(process.env.SLOW_SHUTDOWN_MS)));
+    emit('worker-stopped');
+  }
+}
+Reflect.decorate([Injectable()], SlowWorker);
 
 class OrdersController {
   constructor(db) {
@@ -79,6 +93,9 @@ async function main() {
       redis?.disconnect();
     }
   }
+  const standalone = env.TRANSPORT === 'standalone';
+  // The "database" as a check: each run is an event, so a test can see that none runs once resources close.
+  const ordersDb = defineCheck({ name: 'orders-db', cacheTtlMs: 0, run: () => void emit('check-run') });
   Reflect.decorate(
     [
       Module({
@@ -88,16 +105,25 @@ async function main() {
             service: { name: 'fleet-app', version: '1.0.0' },
             shutdown: { drainDelayMs: Number(env.DRAIN_DELAY_MS ?? 0) },
             maintenance,
+            checks: [ordersDb],
+            ...(standalone ? { server: { port: Number(env.PORT ?? 0), host: '127.0.0.1' } } : {}),
           }),
         ],
-        controllers: [OrdersController],
-        providers: [Database],
+        controllers: standalone ? [] : [OrdersController],
+        providers: [Database, ...(env.SLOW_SHUTDOWN_MS ? [SlowWorker] : [])],
       }),
     ],
     AppModule,
   );
+  const logger = env.APP_LOGS ? undefined : false;
+  if (standalone) {
+    const app = await NestFactory.createApplicationContext(AppModule, { logger });
+    app.enableShutdownHooks();
+    emit('listening', { port: app.get(HealthServerHost).address.port });
+    return;
+  }
   const adapter = createAdapter(env.ADAPTER);
-  const app = await NestFactory.create(AppModule, adapter, { logger: env.APP_LOGS ? undefined : false });
+  const app = await NestFactory.create(AppModule, adapter, { logger });
   app.enableShutdownHooks();
   await app.listen(Number(env.PORT ?? 0), '127.0.0.1');
   emit('listening', { port: app.getHttpServer().address().port });

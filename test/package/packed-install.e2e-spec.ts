@@ -1,6 +1,8 @@
 /**
  * The published package as users get it: `npm pack`, installed into a throwaway app outside the
- * repository, booted from CommonJS on Express and from ESM on Fastify, and probed over HTTP.
+ * repository, booted from CommonJS on Express and from ESM on Fastify, and probed over HTTP, on the
+ * Node running the tests and on Node 22, 24 and 26 (binaries from the npm registry, cached outside the
+ * repository by scripts/node-binaries.mjs).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +11,17 @@ import { dirname, join, resolve } from 'node:path';
 
 const root = resolve(__dirname, '../..');
 const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-const OPTIONAL_PEERS = ['typeorm', 'ioredis', 'bullmq', 'amqplib', 'prom-client', '@nestjs/terminus', 'pg'];
+interface NodeBinary {
+  major: number;
+  version: string;
+  node: string;
+}
+// Resolved at load time so describe.each can name each line; the first run downloads them (~45 s, then cached).
+const NODES: NodeBinary[] = [
+  { major: Number(process.versions.node.split('.')[0]), version: process.versions.node, node: process.execPath },
+  ...(JSON.parse(execFileSync(process.execPath, [join(root, 'scripts', 'node-binaries.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as NodeBinary[]),
+];
+const OPTIONAL_PEERS = ['typeorm', 'ioredis', 'bullmq', 'amqplib', 'prom-client', '@nestjs/terminus', 'pg', '@nestjs/swagger'];
 
 let appDir: string;
 
@@ -65,9 +77,9 @@ await app.listen(0, '127.0.0.1');
 console.log('PORT=' + app.getHttpServer().address().port);
 `;
 
-async function boot(file: string, source: string): Promise<{ child: ChildProcess; port: number }> {
+async function boot(node: string, file: string, source: string): Promise<{ child: ChildProcess; port: number }> {
   writeFileSync(join(appDir, file), source);
-  const child = spawn(process.execPath, [file], { cwd: appDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, [file], { cwd: appDir, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const port = await new Promise<number>((resolvePort, reject) => {
     const timer = setTimeout(() => reject(new Error(`${file} did not start: ${output}`)), 20_000);
@@ -94,9 +106,9 @@ async function stop(child: ChildProcess): Promise<void> {
   });
 }
 
-describe('the packed package in a separate app', () => {
+describe.each(NODES.map((n) => [`Node ${n.version}`, n] as const))('the packed package in a separate app on %s', (_, { node }) => {
   it('works from CommonJS on Express', async () => {
-    const { child, port } = await boot('app.cjs', CJS_APP);
+    const { child, port } = await boot(node, 'app.cjs', CJS_APP);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
       expect(res.status).toBe(200);
@@ -110,7 +122,7 @@ describe('the packed package in a separate app', () => {
   });
 
   it('works from ESM on Fastify', async () => {
-    const { child, port } = await boot('app.mjs', ESM_APP);
+    const { child, port } = await boot(node, 'app.mjs', ESM_APP);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/ops/ready`);
       expect(res.status).toBe(200);
@@ -121,6 +133,13 @@ describe('the packed package in a separate app', () => {
     }
   });
 
+  it('boots without @nestjs/swagger installed (its decorators are loaded only when it resolves)', () => {
+    expect(() => require.resolve('@nestjs/swagger', { paths: [appDir] })).toThrow();
+  });
+
+});
+
+describe('the packed package, installed', () => {
   it('ships every entry point of SPEC.md, and the root types import no optional peer', () => {
     const installed = join(appDir, 'node_modules', 'nestjs-deep-health');
     for (const entry of ['typeorm', 'redis', 'queues', 'vector', 'llm']) {

@@ -2,7 +2,7 @@
  * Boots a real Nest application with DeepHealthModule on Express or Fastify, listening on a free
  * loopback port, for e2e tests: `const app = await startHealthApp('fastify', { checks })`.
  */
-import { Controller, Get, Module, Post, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { Controller, Get, Module, Post, type DynamicModule, type INestApplication, type Provider, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -68,12 +68,19 @@ export async function startHealthTransport(transport: TransportName, options: De
 export async function startHealthApp(
   adapter: AdapterName,
   options: DeepHealthForRootOptions | { module: DynamicModule },
-  extra: { imports?: Array<Type<unknown> | DynamicModule>; controllers?: Type<unknown>[] } = {},
+  extra: {
+    imports?: Array<Type<unknown> | DynamicModule>;
+    controllers?: Type<unknown>[];
+    providers?: Provider[];
+    /** Runs before `listen`: `setGlobalPrefix`, `enableVersioning`, global interceptors. */
+    configure?: (app: INestApplication) => void;
+  } = {},
 ): Promise<RunningApp> {
   const healthModule = 'module' in options ? options.module : DeepHealthModule.forRoot(options);
-  @Module({ imports: [healthModule, ...(extra.imports ?? [])], controllers: [OrdersController, ...(extra.controllers ?? [])] })
+  @Module({ imports: [healthModule, ...(extra.imports ?? [])], controllers: [OrdersController, ...(extra.controllers ?? [])], providers: extra.providers ?? [] })
   class AppModule {}
   const app = await NestFactory.create(AppModule, adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger: false, abortOnError: false });
+  extra.configure?.(app);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   return clientFor(app, `http://127.0.0.1:${address.port}`);

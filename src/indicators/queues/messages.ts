@@ -23,10 +23,11 @@ export const FAILED_IN_WINDOW = (failed: number, windowMs: number, threshold: nu
 // RabbitMQ
 export const RABBITMQ_SOURCE_REQUIRED = (given: 'both' | 'neither') =>
   `must be exactly one of the two (an amqplib connection, or an amqp:// URL), got ${given}`;
-export const RABBITMQ_CONNECTION_REQUIRED = (got: string) => `must be an amqplib connection (with createChannel()), got ${got}`;
+export const RABBITMQ_CONNECTION_REQUIRED = (got: string) => `must be an amqplib connection (with createChannel()) or an amqp-connection-manager connection, got ${got}`;
 export const AMQPLIB_MISSING = (reason: string) =>
   `rabbitmqCheck({ url }) needs the "amqplib" package: npm install amqplib (${reason})`;
 export const RABBITMQ_CONNECTION_CLOSED = (reason: string) => `RabbitMQ connection is closed: ${reason}`;
+export const RABBITMQ_RECONNECTING = 'RabbitMQ connection is reconnecting (amqp-connection-manager has no connection now); not waiting for it';
 export const RABBITMQ_CONNECT_FAILED = (reason: string) => `cannot connect to RabbitMQ: ${reason}`;
 export const RABBITMQ_QUEUE_MISSING = (queue: string) => `queue "${queue}" does not exist`;
 export const RABBITMQ_CHECK_FAILED = (reason: string) => `queue check failed: ${reason}`;

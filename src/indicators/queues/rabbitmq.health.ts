@@ -12,6 +12,7 @@ import {
   RABBITMQ_CONNECTION_CLOSED,
   RABBITMQ_QUEUE_MISSING,
   RABBITMQ_CONNECTION_REQUIRED,
+  RABBITMQ_RECONNECTING,
   RABBITMQ_SOURCE_REQUIRED,
   READY_MESSAGES,
   TOO_FEW_CONSUMERS,
@@ -23,6 +24,17 @@ import {
  */
 export interface AmqpConnection {
   createChannel(): Promise<AmqpChannel>;
+}
+
+/**
+ * The part of an amqp-connection-manager `AmqpConnectionManager` (a connection that reconnects by
+ * itself) that the check uses: it checks on the manager's current amqplib connection, and reports
+ * `reconnecting` while there is none. Declared here so amqp-connection-manager stays optional.
+ */
+export interface ReconnectingAmqpConnection {
+  isConnected(): boolean;
+  /** The current amqplib connection, `undefined` while (re)connecting. */
+  readonly connection: AmqpConnection | undefined;
 }
 
 /** The part of an amqplib `Channel` that the check uses. */
@@ -40,10 +52,12 @@ interface OwnConnection extends AmqpConnection {
 /** Options of {@link rabbitmqCheck}. Give `connection` or `url`, not both. */
 export interface RabbitmqCheckOptions extends CheckOptions {
   /**
-   * The application's amqplib connection. The check opens a throwaway channel on it per run, so a
-   * missing queue (which makes the broker close the channel) never touches the app's channels.
+   * The application's amqplib connection, or its amqp-connection-manager `AmqpConnectionManager`
+   * (reconnects by itself; the check reports `reconnecting` while it has no connection). The check
+   * opens a throwaway channel on it per run, so a missing queue (which makes the broker close the
+   * channel) never touches the app's channels.
    */
-  connection?: AmqpConnection;
+  connection?: AmqpConnection | ReconnectingAmqpConnection;
   /**
    * An `amqp://` / `amqps://` URL: the check opens its own connection (loading amqplib lazily),
    * keeps it, and opens a new one on the next run after it closes. Its password never appears in
@@ -82,7 +96,7 @@ export function rabbitmqCheck(options: RabbitmqCheckOptions): HealthCheck {
     if ((o.connection === undefined) === (o.url === undefined)) {
       problems.add('connection, url', RABBITMQ_SOURCE_REQUIRED(o.url === undefined ? 'neither' : 'both'));
     }
-    if (o.connection !== undefined && typeof (o.connection as Partial<AmqpConnection> | null)?.createChannel !== 'function') {
+    if (o.connection !== undefined && !isReconnecting(o.connection) && typeof (o.connection as Partial<AmqpConnection> | null)?.createChannel !== 'function') {
       problems.add('connection', RABBITMQ_CONNECTION_REQUIRED(show(o.connection)));
     }
     // Only the scheme and host are ever echoed: the URL carries the password.
@@ -113,7 +127,14 @@ export function rabbitmqCheck(options: RabbitmqCheckOptions): HealthCheck {
     run: async ({ signal, timeoutMs }) => {
       let connection: AmqpConnection;
       try {
-        connection = own ? await untilAborted(own.get(timeoutMs), signal) : options.connection!;
+        const given = options.connection;
+        if (given && isReconnecting(given)) {
+          const current = given.isConnected() ? given.connection : undefined;
+          if (!current) return fail(RABBITMQ_RECONNECTING);
+          connection = current;
+        } else {
+          connection = own ? await untilAborted(own.get(timeoutMs), signal) : given!;
+        }
       } catch (error) {
         if (signal.aborted) throw error;
         return fail(RABBITMQ_CONNECT_FAILED(describeError(error)));
@@ -147,6 +168,10 @@ export function rabbitmqCheck(options: RabbitmqCheckOptions): HealthCheck {
   });
 
   return check;
+}
+
+function isReconnecting(connection: unknown): connection is ReconnectingAmqpConnection {
+  return typeof (connection as Partial<ReconnectingAmqpConnection> | null)?.isConnected === 'function' && 'connection' in (connection as object);
 }
 
 /** Failure to open the throwaway channel: the connection itself is unusable. */

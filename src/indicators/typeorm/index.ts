@@ -7,3 +7,4 @@ export { migrationsCheck, type MigrationsCheckOptions } from './migrations.healt
 export { pgvectorCheck, type PgvectorCheckOptions } from './pgvector.health.js';
 export { prismaMigrationsCheck, PRISMA_MIGRATION_LOCK_KEY, type PrismaMigrationsCheckOptions } from './prisma-migrations.health.js';
 export type { SqlQueryable } from './pg-session.js';
+export { DataSourceStarter, dataSourceStartState, type DataSourceStarterOptions, type DataSourceStartState, type DataSourceStartPhase, type RetryOptions } from '../../connect/index.js';

@@ -31,7 +31,8 @@ export const UNKNOWN_MIGRATIONS = (names: readonly string[]) =>
 export const REQUIRED_TABLES_MISSING = (names: readonly string[]) =>
   `required table${names.length === 1 ? '' : 's'} missing: ${nameList(names)}`;
 export const MIGRATION_IN_PROGRESS = (evidence: readonly string[]) => `migration in progress (${nameList(evidence)})`;
-export const EVIDENCE_DDL = (pid: number, seconds: number, query: string) => `pid ${pid} running DDL for ${seconds} s: ${query}`;
+export const EVIDENCE_DDL = (pid: number, seconds: number, command: string, object: string | undefined) =>
+  `pid ${pid} running ${command}${object ? ` ${object}` : ''} for ${seconds} s`;
 export const EVIDENCE_ADVISORY_LOCK = (pid: number, key: string) => `pid ${pid} holds advisory lock ${key}`;
 export const EVIDENCE_EXCLUSIVE_LOCK = (pid: number, relation: string) => `pid ${pid} holds an ACCESS EXCLUSIVE lock on ${relation}`;
 

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { dataSourceStartState } from '../../connect/data-source-starter.js';
 import { outcomeFromFindings, type CheckOptions, type Finding, type HealthCheck } from '../../engine/check.js';
 import { validateCheckOptions } from '../../validation/check-options-validation.js';
 import {
@@ -79,6 +80,9 @@ export function migrationsCheck(options: MigrationsCheckOptions): HealthCheck {
   const lockKeys = (options.advisoryLockKeys ?? []).map(lockKeyText);
   return defineReadOnlyCheck(options, { name: 'postgres:migrations', startup: true }, async (query) => {
     const findings: Finding[] = [];
+    // A migration the background start ran and that failed: named, with the database's reason.
+    const start = dataSourceStartState(dataSource);
+    if (start?.phase === 'migration-failed') findings.push({ status: 'fail', message: start.text });
     const code = codeMigrations(dataSource);
     const measurements: Record<string, number> = {};
     const details: Record<string, unknown> = {};
@@ -153,10 +157,10 @@ async function missingTables(query: Query, tables: readonly string[]): Promise<s
 function describeActivity(activity: MigrationActivity): string {
   switch (activity.kind) {
     case 'ddl':
-      return EVIDENCE_DDL(activity.pid, activity.seconds, activity.detail);
+      return EVIDENCE_DDL(activity.pid, activity.seconds, activity.command ?? 'DDL', activity.object);
     case 'advisory':
-      return EVIDENCE_ADVISORY_LOCK(activity.pid, activity.detail);
+      return EVIDENCE_ADVISORY_LOCK(activity.pid, activity.object ?? '');
     default:
-      return EVIDENCE_EXCLUSIVE_LOCK(activity.pid, activity.detail);
+      return EVIDENCE_EXCLUSIVE_LOCK(activity.pid, activity.object ?? '');
   }
 }

@@ -8,6 +8,7 @@ import type { DataSource } from 'typeorm';
 import type { Problems } from '../../validation/problems.js';
 import { checkOptions, defineCheck, fail, type CheckContext, type CheckOptions, type CheckOutcome, type HealthCheck } from '../../engine/check.js';
 import { describeError } from '../../engine/redact.js';
+import { dataSourceStartState } from '../../connect/data-source-starter.js';
 import { NO_POOL, NOT_A_POSTGRES_DATA_SOURCE, NOT_INITIALIZED, NOT_QUERYABLE, QUERY_FAILED, UNREACHABLE } from './messages.js';
 
 /**
@@ -273,7 +274,8 @@ export async function readOnlySession(
 
 /** `fail` for a DataSource that cannot be used yet, else undefined. */
 export function unusableDataSource(source: DataSourceLike): CheckOutcome | undefined {
-  if (!source.isInitialized) return fail(NOT_INITIALIZED);
+  // Started in the background (DataSourceStarter): say where it is (`connecting (attempt 3; last error: ...)`).
+  if (!source.isInitialized) return fail(dataSourceStartState(source)?.text ?? NOT_INITIALIZED);
   if (!poolOf(source)) return fail(NO_POOL);
   return undefined;
 }
@@ -323,37 +325,67 @@ export function compareVersions(a: string, b: string): number {
 export interface MigrationActivity {
   pid: number;
   kind: 'ddl' | 'advisory' | 'exclusive-lock';
-  detail: string;
+  /** For `ddl`: the command, e.g. `CREATE INDEX` (never the statement's text). */
+  command?: string;
+  /**
+   * What it is about: the object a DDL statement names (`"public".users`), the relation an
+   * exclusive lock is on, or the advisory lock key.
+   */
+  object?: string;
   seconds: number;
 }
+
+/**
+ * The command and object of a DDL statement, read on the server so that another session's SQL
+ * text never reaches this process (it may carry a password: `ALTER ROLE x PASSWORD '...'`).
+ * Group 1 is the verb, 2 the object type, 3 the object's (possibly qualified, quoted) name.
+ */
+const DDL_HEAD =
+  String.raw`^\s*(create|alter|drop|reindex)\s+(?:(?:or\s+replace|unique|materialized|temporary|temp|unlogged|global|local|foreign|default|event|text\s+search)\s+)*` +
+  String.raw`([a-z]+(?:\s+(?:mapping|table|view|index|wrapper|method|class|family|data\s+wrapper))?)\s+(?:concurrently\s+)?(?:if\s+(?:not\s+)?exists\s+)?` +
+  String.raw`((?:"(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)(?:\.(?:"(?:[^"]|"")+"|[a-z_][a-z0-9_$]*))?)?`;
+
+/** Words the object position may hold that are not a name (`CREATE INDEX ON t`, `CREATE USER MAPPING FOR u`). */
+const NOT_A_NAME = new Set(['on', 'for', 'to', 'as', 'in', 'with', 'all']);
 
 /**
  * Signs of a migration running in this database, from other sessions: DDL executing (visible in
  * `pg_stat_activity` for the check's own role, or with `pg_read_all_stats`), an ACCESS EXCLUSIVE
  * lock on a permanent relation (visible to anyone: a migration between statements of its
- * transaction holds one), or one of the given advisory locks.
+ * transaction holds one), or one of the given advisory locks. A statement is reported by its pid,
+ * command, object and duration only.
  */
 export async function migrationActivity(query: Query, advisoryLockKeys: readonly string[]): Promise<MigrationActivity[]> {
-  const rows = await query<{ pid: number; kind: MigrationActivity['kind']; detail: string; seconds: number | null }>(
+  const rows = await query<{ pid: number; kind: MigrationActivity['kind']; command: string | null; object: string | null; seconds: number | null }>(
     `WITH db AS (SELECT oid FROM pg_database WHERE datname = current_database())
-     SELECT a.pid, 'ddl' AS kind, left(regexp_replace(a.query, '\\s+', ' ', 'g'), 120) AS detail,
-            floor(extract(epoch FROM clock_timestamp() - a.query_start))::int AS seconds
-       FROM pg_stat_activity a
-      WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND a.state = 'active'
-        AND a.query ~* '^\\s*(create|alter|drop|reindex)\\s' AND a.query !~* '^\\s*(create|drop)\\s+(temp|temporary)\\s'
+     SELECT d.pid, 'ddl' AS kind, upper(d.head[1] || ' ' || regexp_replace(d.head[2], '\\s+', ' ', 'g')) AS command, d.head[3] AS object, d.seconds
+       FROM (SELECT a.pid, regexp_match(a.query, $2, 'i') AS head,
+                    floor(extract(epoch FROM clock_timestamp() - a.query_start))::int AS seconds
+               FROM pg_stat_activity a
+              WHERE a.datname = current_database() AND a.pid <> pg_backend_pid() AND a.state = 'active'
+                AND a.query ~* '^\\s*(create|alter|drop|reindex)\\s' AND a.query !~* '^\\s*(create|drop)\\s+(temp|temporary)\\s') d
      UNION ALL
-     SELECT l.pid, 'advisory', ((l.classid::bigint << 32) | l.objid::bigint)::text, NULL
+     SELECT l.pid, 'advisory', NULL, ((l.classid::bigint << 32) | l.objid::bigint)::text, NULL
        FROM pg_locks l, db
       WHERE l.locktype = 'advisory' AND l.granted AND l.pid <> pg_backend_pid() AND l.database = db.oid AND l.objsubid = 1
         AND ((l.classid::bigint << 32) | l.objid::bigint) = ANY($1::bigint[])
      UNION ALL
-     SELECT l.pid, 'exclusive-lock', n.nspname || '.' || c.relname, NULL
+     SELECT l.pid, 'exclusive-lock', NULL, n.nspname || '.' || c.relname, NULL
        FROM pg_locks l JOIN db ON l.database = db.oid JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock' AND l.granted AND l.pid <> pg_backend_pid()
         AND c.relpersistence <> 't'`,
-    [advisoryLockKeys],
+    [advisoryLockKeys, DDL_HEAD],
   );
-  return rows.map((row) => ({ pid: Number(row.pid), kind: row.kind, detail: String(row.detail), seconds: Number(row.seconds ?? 0) }));
+  return rows.map((row) => {
+    const object = row.object && !(row.kind === 'ddl' && NOT_A_NAME.has(row.object.toLowerCase())) ? row.object : undefined;
+    return {
+      pid: Number(row.pid),
+      kind: row.kind,
+      ...(row.kind === 'ddl' ? { command: row.command ?? 'DDL' } : {}),
+      ...(object !== undefined ? { object } : {}),
+      seconds: Number(row.seconds ?? 0),
+    };
+  });
 }
 
 /** Advisory lock keys as the decimal text Postgres prints, validated (bigint range). */

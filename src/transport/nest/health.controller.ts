@@ -1,35 +1,84 @@
-import { Body, Controller, Delete, Get, Headers, Param, Put, Query, Res, Type } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, Inject, Param, Put, Query, Res, SetMetadata, VERSION_NEUTRAL, type Type } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AllowInMaintenance } from '../../maintenance/allow-in-maintenance.decorator.js';
-import type { HealthHttpResponse } from '../health-response.js';
+import type { ServerResponse } from 'node:http';
+import { toWire, type HealthHttpResponse } from '../health-response.js';
 import { HealthRequestHandler } from '../health-request-handler.js';
-import { HEALTH_ROUTES, type HealthRoute, type RouteMethod, type RouteRequest } from '../routes.js';
+import { HEALTH_ROUTES, KUBERNETES_ALIASES, type HealthRoute, type RouteMethod, type RouteRequest } from '../routes.js';
+import { healthOpenApi, type HealthOpenApi } from './health-openapi.js';
+
+/** Metadata set on the health controllers: lets an app's global guard or interceptor recognise them. */
+export const DEEP_HEALTH_CONTROLLER = 'nestjs-deep-health:controller';
+
+/** How the module shapes its controllers (the module's "extras", known before any async factory runs). */
+export interface HealthControllerSettings {
+  path: string;
+  /** The app's own class decorators (`Public()`, `SkipThrottle()`). */
+  decorators: readonly ClassDecorator[];
+  versionNeutral: boolean;
+  swagger: boolean;
+  kubernetesAliases: boolean;
+}
 
 const MAPPINGS: Record<RouteMethod, (paths: string[]) => MethodDecorator> = { GET: Get, PUT: Put, DELETE: Delete };
 
 /**
- * Builds the health controller for a base path, with one handler method per entry of the route
- * table. The class is made per path because Nest reads controller paths from decorators, and the
- * path is a module option.
+ * Builds the health controllers, with one handler method per entry of the route table: the one
+ * under `path` and, with `kubernetesAliases`, one at the root. The classes are made per module
+ * definition because Nest reads paths, versions and the app's class decorators from decorators,
+ * and all of them are module options.
  */
-export function createHealthController(path: string, routes: readonly HealthRoute[] = HEALTH_ROUTES): Type<unknown> {
-  // The health endpoints (including PUT/DELETE maintenance) must work during read-only maintenance.
-  @AllowInMaintenance()
-  @Controller(path)
+export function createHealthControllers(settings: HealthControllerSettings): Type<unknown>[] {
+  const docs = healthOpenApi(settings.swagger);
+  const controllers = [createController(settings, docs, settings.path, HEALTH_ROUTES)];
+  if (settings.kubernetesAliases) controllers.push(createController(settings, docs, '', KUBERNETES_ALIASES));
+  return controllers;
+}
+
+function createController(settings: HealthControllerSettings, docs: HealthOpenApi, path: string, routes: readonly HealthRoute[]): Type<unknown> {
   class HealthController {
     constructor(
-      readonly handler: HealthRequestHandler,
-      readonly adapterHost: HttpAdapterHost,
+      // Explicit tokens: the class decorators are applied below, so TypeScript emits no parameter types.
+      @Inject(HealthRequestHandler) readonly handler: HealthRequestHandler,
+      @Inject(HttpAdapterHost) readonly adapterHost: HttpAdapterHost,
     ) {}
 
+    /**
+     * Writes the response in one call. A health answer is never cacheable, so nothing of the
+     * adapter's generic reply path is of use to it (Express's ETag hashing, Fastify's content-type
+     * parsing and serializer), and under a probe flood that path costs more than the answer.
+     */
     write(res: unknown, response: HealthHttpResponse): void {
-      const adapter = this.adapterHost.httpAdapter;
-      for (const [name, value] of Object.entries(response.headers)) adapter.setHeader(res, name, value);
-      adapter.reply(res, response.body, response.statusCode);
+      const wire = toWire(response);
+      if (isFastifyReply(res)) {
+        // Through the reply, not its raw response: the app's onSend hooks and the headers its
+        // earlier hooks set (CORS, security headers) still apply.
+        res.headers(wire.headers).code(wire.statusCode).send(wire.body);
+      } else if (isNodeResponse(res)) {
+        // Express (and any adapter handing out node's response): headers the app's middleware
+        // set with setHeader are kept; node leaves the body out of a HEAD answer.
+        res.writeHead(wire.statusCode, wire.headers).end(wire.body);
+      } else {
+        const adapter = this.adapterHost.httpAdapter;
+        for (const [name, value] of Object.entries(response.headers)) adapter.setHeader(res, name, value);
+        adapter.reply(res, response.body, response.statusCode);
+      }
     }
   }
-  for (const route of routes) defineRouteMethod(HealthController.prototype, route);
-  return HealthController;
+  for (const route of routes) defineRouteMethod(HealthController.prototype, route, docs);
+  const decorators: ClassDecorator[] = [
+    // The health endpoints (including PUT/DELETE maintenance) must work during read-only maintenance.
+    AllowInMaintenance(),
+    SetMetadata(DEEP_HEALTH_CONTROLLER, true),
+    Controller(settings.versionNeutral ? { path, version: VERSION_NEUTRAL } : { path }),
+    ...docs.controller,
+    // Only functions: anything else is reported by the option validation at boot, with every other problem.
+    ...settings.decorators.filter((decorator) => typeof decorator === 'function'),
+  ];
+  // Applied as TypeScript applies a class decorator list: last first; a returned class replaces the target.
+  let target: Type<unknown> = HealthController;
+  for (const decorator of decorators.reverse()) target = (decorator(target) as Type<unknown> | void) ?? target;
+  return target;
 }
 
 interface ControllerInstance {
@@ -38,7 +87,7 @@ interface ControllerInstance {
 }
 
 /** Adds `route.name(res, params, query, headers, body?)` to the controller, decorated as Nest reads it. */
-function defineRouteMethod(prototype: object, route: HealthRoute): void {
+function defineRouteMethod(prototype: object, route: HealthRoute, docs: HealthOpenApi): void {
   async function handle(this: ControllerInstance, res: unknown, params: RouteRequest['params'], query: RouteRequest['query'], headers: RouteRequest['headers'], body?: unknown) {
     const request: RouteRequest = { params: params ?? {}, query: query ?? {}, headers: headers ?? {}, ...(route.body ? { body } : {}) };
     this.write(res, await route.handle(this.handler, request));
@@ -51,5 +100,23 @@ function defineRouteMethod(prototype: object, route: HealthRoute): void {
   Query()(prototype, key, 2);
   Headers()(prototype, key, 3);
   if (route.body) Body()(prototype, key, 4);
+  docs.route(route.name)(prototype, key, Object.getOwnPropertyDescriptor(prototype, key)!);
   MAPPINGS[route.method]([...route.paths])(prototype, key, Object.getOwnPropertyDescriptor(prototype, key)!);
+}
+
+/** The part of a Fastify reply the controller uses (no import: @nestjs/platform-fastify is the app's choice). */
+interface FastifyReplyLike {
+  headers(values: Readonly<Record<string, string>>): FastifyReplyLike;
+  code(statusCode: number): FastifyReplyLike;
+  send(payload: Buffer): unknown;
+}
+
+function isFastifyReply(res: unknown): res is FastifyReplyLike {
+  const reply = res as Partial<Record<keyof FastifyReplyLike, unknown>> | null;
+  return typeof reply?.headers === 'function' && typeof reply.code === 'function' && typeof reply.send === 'function';
+}
+
+function isNodeResponse(res: unknown): res is ServerResponse {
+  const response = res as Partial<Record<'writeHead' | 'end', unknown>> | null;
+  return typeof response?.writeHead === 'function' && typeof response.end === 'function';
 }

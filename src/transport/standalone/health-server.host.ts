@@ -1,34 +1,57 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HealthRequestHandler } from '../health-request-handler.js';
 import type { ResolvedHealthOptions } from '../../module/deep-health-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../../module/tokens.js';
 import { HealthServer } from './health-server.js';
+import { HEALTH_ROUTES, KUBERNETES_ALIASES } from '../routes.js';
 
-/** Starts the standalone health server when `server` is set, and closes it last on shutdown. */
+/**
+ * Runs the standalone health server when `server` is set: listening from the moment the module is
+ * instantiated (before any `onModuleInit` of the app, which may wait for a broker or a database),
+ * so a worker whose dependencies are down still answers liveness; closed last on shutdown.
+ */
 @Injectable()
-export class HealthServerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+export class HealthServerHost implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('DeepHealth');
   private server?: HealthServer;
+  private readonly listening?: Promise<void>;
 
   constructor(
     @Inject(DEEP_HEALTH_OPTIONS) private readonly options: ResolvedHealthOptions,
     private readonly handler: HealthRequestHandler,
-  ) {}
+  ) {
+    if (options.server) {
+      this.listening = this.listen();
+      // The error is reported by onModuleInit (boot fails with it); never an unhandled rejection.
+      this.listening.catch(() => undefined);
+    }
+  }
 
   /** The bound address once listening (port 0 resolves to a real port). */
   address?: { port: number; host: string };
 
-  async onApplicationBootstrap(): Promise<void> {
-    const { server: settings, path } = this.options;
-    if (!settings) return;
-    this.server = new HealthServer(this.handler, path);
-    const bound = await this.server.listen(settings.port, settings.host);
-    this.address = { port: bound.port, host: settings.host };
-    this.logger.log(`health server listening on http://${settings.host}:${bound.port}/${path}`);
+  /** Fails the boot when the port could not be bound (EADDRINUSE...). */
+  async onModuleInit(): Promise<void> {
+    await this.listening;
+  }
+
+  onApplicationBootstrap(): void {
+    // Until boot completes the server does not hold the process: a boot that fails must still exit.
+    this.server?.keepProcessAlive(true);
   }
 
   // Closed after the drain and after Nest's own HTTP server, so probes get answers until the end.
   async onApplicationShutdown(): Promise<void> {
     await this.server?.close();
+  }
+
+  private async listen(): Promise<void> {
+    const { server: settings, path } = this.options;
+    if (!settings) return;
+    this.server = new HealthServer(this.handler, path, HEALTH_ROUTES, this.options.kubernetesAliases ? KUBERNETES_ALIASES : []);
+    const bound = await this.server.listen(settings.port, settings.host);
+    this.server.keepProcessAlive(false);
+    this.address = { port: bound.port, host: settings.host };
+    this.logger.log(`health server listening on http://${settings.host}:${bound.port}/${path}`);
   }
 }

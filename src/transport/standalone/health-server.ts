@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { HealthHttpResponse } from '../health-response.js';
+import { toWire, type HealthHttpResponse } from '../health-response.js';
 import type { HealthRequest, HealthRequestHandler } from '../health-request-handler.js';
 import { HEALTH_ROUTES, matchRoute, type HealthRoute, type RouteRequest } from '../routes.js';
 
@@ -27,6 +27,8 @@ export class HealthServer {
     private readonly handler: HealthRequestHandler,
     private readonly basePath: string,
     private readonly routes: readonly HealthRoute[] = HEALTH_ROUTES,
+    /** Routes at the root, outside `/<path>` (the `kubernetesAliases`). */
+    private readonly rootRoutes: readonly HealthRoute[] = [],
   ) {}
 
   async listen(port: number, host: string): Promise<AddressInfo> {
@@ -50,6 +52,12 @@ export class HealthServer {
     return server.address() as AddressInfo;
   }
 
+  /** Whether the listening server alone keeps the process running (Node's `ref`/`unref`). */
+  keepProcessAlive(keep: boolean): void {
+    if (keep) this.server?.ref();
+    else this.server?.unref();
+  }
+
   async close(): Promise<void> {
     const server = this.server;
     if (!server) return;
@@ -70,9 +78,11 @@ export class HealthServer {
     const notFound = () => this.handler.error(404, 'Not Found', `no route ${req.method} ${rawPath.slice(0, 200)}`, request);
     const prefix = `/${this.basePath}`;
     const path = rawPath.replace(/\/+$/, '');
-    if (path !== prefix && !path.startsWith(`${prefix}/`)) return this.write(res, notFound(), req);
     const method = req.method === 'HEAD' ? 'GET' : (req.method ?? '');
-    const match = matchRoute(this.routes, method, path.slice(prefix.length + 1));
+    const atRoot = matchRoute(this.rootRoutes, method, path.slice(1));
+    const underPrefix = path === prefix || path.startsWith(`${prefix}/`);
+    if (!atRoot && !underPrefix) return this.write(res, notFound(), req);
+    const match = atRoot ?? matchRoute(this.routes, method, path.slice(prefix.length + 1));
     if (!match) return this.write(res, notFound(), req);
     if ('malformed' in match) return this.write(res, this.handler.error(400, 'Bad Request', match.malformed, request), req);
     let body: unknown;
@@ -86,8 +96,9 @@ export class HealthServer {
   }
 
   private write(res: ServerResponse, response: HealthHttpResponse, req: IncomingMessage): void {
-    res.writeHead(response.statusCode, { ...response.headers, 'Content-Length': Buffer.byteLength(response.body) });
-    res.end(req.method === 'HEAD' ? undefined : response.body);
+    const wire = toWire(response);
+    res.writeHead(wire.statusCode, wire.headers);
+    res.end(req.method === 'HEAD' ? undefined : wire.body);
   }
 }
 

@@ -160,8 +160,36 @@ describe('migrationsCheck on Postgres 15', () => {
       const result = await evaluate(migrationsCheck({ dataSource }));
 
       expect(result.status).toBe('warn');
-      expect(result.output).toContain(`pid ${pid} running DDL for 0 s: CREATE TABLE "${schema}".slow AS SELECT 1 AS z FROM pg_sleep(1.5)`);
+      // The command and its object, never the statement's text (another session's SQL is not ours to print).
+      expect(result.output).toMatch(new RegExp(`pid ${pid} running CREATE TABLE "${schema}"\\.slow for \\d+ s`));
+      expect(result.details!.inProgress).toEqual([{ pid, kind: 'ddl', command: 'CREATE TABLE', object: `"${schema}".slow`, seconds: expect.any(Number) }]);
+      expect(JSON.stringify(result)).not.toContain('pg_sleep');
       await ddl;
+    });
+
+    it("never copies another session's SQL: a password being set stays out of the output and details", async () => {
+      const { dataSource } = await app([CreateUsers]);
+      await dataSource.runMigrations();
+      const role = uniqueName('h13_pw');
+      roles.push(role);
+      await admin('postgres', `CREATE ROLE ${role} LOGIN`);
+      // The first ALTER ROLE holds the role's row, so the second one waits, active, in pg_stat_activity.
+      const holder = await session(db.name);
+      await holder.query(`BEGIN; ALTER ROLE ${role} PASSWORD 'first-S3cr3t-Value'`);
+      other = await session(db.name);
+      const pid = (await other.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number;
+      const waiting = other.query(`ALTER ROLE ${role} LOGIN PASSWORD 'S3cr3t-Passw0rd-9f1c' VALID UNTIL 'infinity'`);
+      expect(await eventually(async () => (await admin(db.name, `SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND state = 'active'`, [pid])).length > 0)).toBe(true);
+
+      const result = await evaluate(migrationsCheck({ dataSource }));
+
+      expect(result.status).toBe('warn');
+      expect(result.output).toMatch(new RegExp(`pid ${pid} running ALTER ROLE ${role} for \\d+ s`));
+      const leaks = ['S3cr3t', 'Passw0rd', 'VALID UNTIL', 'infinity'].filter((piece) => JSON.stringify(result).includes(piece));
+      expect(leaks).toEqual([]);
+      await holder.query('ROLLBACK');
+      await waiting;
+      await holder.end();
     });
   });
 
