@@ -164,7 +164,7 @@ function renderTransitions(h) {
     list.forEach((t, i) => all.push({ name, t, until: list[i + 1] ? Date.parse(list[i + 1].time) : undefined }));
   }
   all.sort((a, b) => Date.parse(b.t.time) - Date.parse(a.t.time));
-  const items = all.slice(0, 30).map(({ name, t, until }) => {
+  const items = all.slice(0, 12).map(({ name, t, until }) => {
     const lasting = (until !== undefined ? until : serverNow()) - Date.parse(t.time);
     const item = el('li', '', el('strong', '', name + ': '), (t.from || 'unknown') + ' → ', el('span', 'flag ' + statusClass(t.to), t.to),
       ' at ' + clock(t.time) + ', for ' + span(lasting) + (until === undefined ? ' (now)' : ''));

@@ -23,7 +23,7 @@ export const REDIS_FLEET_DEFAULTS = { key: 'nestjs-deep-health:fleet' } as const
  * gone leaves nothing behind; silent replicas are removed by the others (`HDEL`).
  *
  * @example
- * import Redis from 'ioredis';
+ * import { Redis } from 'ioredis';
  * import { redisFleetStore } from 'nestjs-deep-health/redis';
  *
  * const redis = new Redis(process.env.REDIS_URL!);
