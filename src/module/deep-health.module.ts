@@ -2,11 +2,12 @@ import { ConfigurableModuleBuilder, Module, type DynamicModule, type Provider } 
 import { APP_GUARD } from '@nestjs/core';
 import { FeatureChecksCollector, createFeatureModule } from './feature-checks.js';
 import { HealthService } from '../layers/health.service.js';
-import { createHealthControllers } from '../transport/nest/health.controller.js';
+import { createHealthControllers, setControllerPath } from '../transport/nest/health.controller.js';
 import { HealthRequestHandler } from '../transport/health-request-handler.js';
 import { MaintenanceGuard } from '../maintenance/maintenance.guard.js';
 import { HEALTH_METRICS, HealthMetrics } from '../metrics/health-metrics.js';
 import { HealthServerHost } from '../transport/standalone/health-server.host.js';
+import { AdapterBodies } from '../transport/nest/adapter-bodies.js';
 import { GracefulDrain } from '../layers/graceful-drain.js';
 import { MaintenanceService } from '../maintenance/maintenance.service.js';
 import type { DeepHealthFeatureAsyncOptions, DeepHealthFeatureOptions, DeepHealthModuleExtras, DeepHealthModuleOptions, ResolvedHealthOptions } from './deep-health-options.js';
@@ -33,10 +34,22 @@ const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
     .setExtras<DeepHealthModuleExtras>(DEFAULT_EXTRAS, (definition, extras): DynamicModule => {
       const path = normalizePath(extras.path);
       const given = pickExtras(extras);
+      const controllers = createHealthControllers({
+        path,
+        decorators: Array.isArray(extras.controllerDecorators) ? extras.controllerDecorators : [],
+        versionNeutral: extras.versionNeutral !== false,
+        swagger: extras.swagger !== false,
+        kubernetesAliases: extras.kubernetesAliases === true,
+      });
       const resolved: Provider = {
         provide: DEEP_HEALTH_OPTIONS,
         // The single validation point for forRoot and forRootAsync alike (the extras included).
-        useFactory: (raw: DeepHealthModuleOptions) => resolveOptions({ ...raw, ...given }),
+        useFactory: (raw: DeepHealthModuleOptions) => {
+          const options = resolveOptions({ ...raw, ...given });
+          // A path that only a forRootAsync factory returns is known now; Nest registers routes after providers resolve.
+          setControllerPath(controllers[0]!, options.path);
+          return options;
+        },
         inject: [RAW_OPTIONS],
       };
       // Read-only maintenance for the app's own routes; a no-op unless maintenance is on with readOnly.
@@ -50,13 +63,7 @@ const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
       return {
         ...definition,
         global: extras.isGlobal !== false,
-        controllers: createHealthControllers({
-          path,
-          decorators: Array.isArray(extras.controllerDecorators) ? extras.controllerDecorators : [],
-          versionNeutral: extras.versionNeutral !== false,
-          swagger: extras.swagger !== false,
-          kubernetesAliases: extras.kubernetesAliases === true,
-        }),
+        controllers,
         providers: [
           ...(definition.providers ?? []),
           resolved,
@@ -68,6 +75,7 @@ const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
           maintenanceGuard,
           metricsProvider,
           HealthServerHost,
+          AdapterBodies,
           FeatureChecksCollector,
         ],
         exports: [DEEP_HEALTH_OPTIONS, MaintenanceService, HealthService],
