@@ -98,8 +98,7 @@ export class DataSourceStarter implements OnApplicationBootstrap, BeforeApplicat
     // (TypeORM's initialize() destroys it) and the failing migration can be named.
     if (dataSource.options.migrationsRun) dataSource.setOptions({ migrationsRun: false });
     if ((dataSource.options as { connectTimeoutMS?: number }).connectTimeoutMS === undefined) dataSource.setOptions({ connectTimeoutMS: options.connectTimeoutMs ?? 5000 } as never);
-    const { password, url } = dataSource.options as { password?: unknown; url?: unknown };
-    this.secrets = [password, url].filter((s): s is string => typeof s === 'string' && s.length > 0);
+    this.secrets = dataSourceSecrets(dataSource);
     this.readyPromise = new Promise((resolve, reject) => {
       this.resolveReady = resolve;
       this.rejectReady = reject;
@@ -247,6 +246,25 @@ export class DataSourceStarter implements OnApplicationBootstrap, BeforeApplicat
   private describe(error: unknown): string {
     return describeError(error, this.secrets);
   }
+}
+
+/**
+ * The passwords a DataSource knows (its `password`, the one in its `url`), to scrub from anything
+ * reported. Not the whole URL: its host and port are what an operator needs to read
+ * (`ECONNREFUSED 127.0.0.1:5432`); URL credentials are masked by shape anyway.
+ */
+export function dataSourceSecrets(source: unknown): string[] {
+  const options = (source as { options?: { password?: unknown; url?: unknown } } | null)?.options;
+  const secrets = [options?.password];
+  if (typeof options?.url === 'string') {
+    try {
+      const password = new URL(options.url).password;
+      secrets.push(password, decodeURIComponent(password));
+    } catch {
+      secrets.push(options.url); // unparsable: keep all of it out of the outputs
+    }
+  }
+  return secrets.filter((s): s is string => typeof s === 'string' && s.length > 0);
 }
 
 function describeState(state: Omit<DataSourceStartState, 'text'>): string {

@@ -141,9 +141,13 @@ export class GracefulDrain implements OnApplicationBootstrap, OnModuleDestroy, B
       await this.finish();
       return originalBeforeClose?.call(adapter);
     };
+    const server = adapter.getHttpServer?.();
+    const inFlight = server ? countRequests(server) : undefined;
     adapter.close = () => {
       this.closeAdapter ??= async () => {
-        await stopAccepting(adapter.getHttpServer?.());
+        // Keep accepting (probes keep getting answers) until the app's requests in flight are done.
+        await inFlight?.idle(CLOSE_GRACE_MS);
+        await stopAccepting(server);
         return originalClose?.call(adapter);
       };
     };
@@ -171,6 +175,32 @@ export class GracefulDrain implements OnApplicationBootstrap, OnModuleDestroy, B
   private removeSignalListeners(): void {
     for (const signal of DRAIN_SIGNALS) process.removeListener(signal, this.onSignal);
   }
+}
+
+/** Counts the server's requests in flight; `idle()` resolves when there are none (or after `maxMs`). */
+function countRequests(server: Server): { idle(maxMs: number): Promise<void> } {
+  let active = 0;
+  const waiters: (() => void)[] = [];
+  server.on('request', (_req, res: { once(event: 'close', listener: () => void): unknown }) => {
+    active++;
+    res.once('close', () => {
+      active--;
+      if (active === 0) for (const wake of waiters.splice(0)) wake();
+    });
+  });
+  return {
+    idle: (maxMs) =>
+      active === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, maxMs);
+            timer.unref();
+            waiters.push(() => {
+              clearTimeout(timer);
+              resolve();
+            });
+          }),
+  };
 }
 
 /**

@@ -7,7 +7,7 @@ import { types } from 'node:util';
 import type { Problems } from '../../validation/problems.js';
 import { checkOptions, defineCheck, fail, type CheckContext, type CheckOptions, type CheckOutcome, type HealthCheck } from '../../engine/check.js';
 import { describeError } from '../../engine/redact.js';
-import { dataSourceStartState } from '../../connect/data-source-starter.js';
+import { dataSourceSecrets, dataSourceStartState } from '../../connect/data-source-starter.js';
 import { NO_POOL, NOT_A_POSTGRES_DATA_SOURCE, NOT_INITIALIZED, NOT_QUERYABLE, QUERY_FAILED, UNREACHABLE } from './messages.js';
 
 /**
@@ -89,11 +89,6 @@ export function checkQueryable(problems: Problems, value: unknown): void {
   if (typeof value !== 'object' || value === null || typeof (value as SqlQueryable).query !== 'function') problems.add('dataSource', NOT_QUERYABLE);
 }
 
-/** The password a DataSource knows, to scrub from anything the check reports. */
-export function dataSourceSecrets(source: unknown): string[] {
-  const options = (source as { options?: { password?: unknown; url?: unknown } } | null)?.options;
-  return [options?.password, options?.url].filter((s): s is string => typeof s === 'string');
-}
 
 interface DataSourceLike {
   readonly isInitialized: boolean;

@@ -63,7 +63,9 @@ export class HealthServer {
     this.server = undefined;
     await new Promise<void>((resolve) => {
       server.close(() => resolve());
-      server.closeAllConnections();
+      // Probes already received get their answer; idle keep-alive sockets go now, the rest after 1 s.
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), 1000).unref();
     });
   }
 
