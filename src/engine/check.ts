@@ -53,6 +53,29 @@ export interface CheckOptions {
   refreshInBackground?: boolean;
   /** Also gate `/health/startup` on this check (e.g. migrations). @default false */
   startup?: boolean;
+  /**
+   * Consecutive failed runs before the check reports `fail`; until then a failed run reports `warn`
+   * (as a Kubernetes probe's `failureThreshold`), so one lost packet does not pull a replica from
+   * rotation. The count is in the result as `consecutiveFailures`.
+   * @default 1
+   */
+  failureThreshold?: number;
+  /**
+   * How long a failed result is reused, so a dependency that comes back is seen within about a
+   * second while a probe flood still makes at most one call per this interval. Capped at `cacheTtlMs`.
+   * @default module `defaults.failureCacheTtlMs` (1000)
+   */
+  failureCacheTtlMs?: number;
+}
+
+/**
+ * What a check factory proposes for a dependency (a hosted vendor is slower than a local
+ * database). It yields to the user's options and to the module's `defaults`.
+ */
+export interface SuggestedPolicy {
+  timeoutMs?: number;
+  cacheTtlMs?: number;
+  failureCacheTtlMs?: number;
 }
 
 /** A check as the engine sees it: a name, some policy, and a function that asks one dependency. */
@@ -65,6 +88,10 @@ export interface HealthCheck {
   readonly cacheTtlMs?: number;
   readonly refreshInBackground: boolean;
   readonly startup: boolean;
+  readonly failureThreshold?: number;
+  readonly failureCacheTtlMs?: number;
+  /** The factory's proposals, used where neither the check options nor the module `defaults` say. */
+  readonly suggested?: SuggestedPolicy;
   /** Strings that must never appear in any output (API keys, passwords); the engine redacts them. */
   readonly secrets: readonly string[];
   run(context: CheckContext): Promise<CheckOutcome | HealthStatus | void>;
@@ -76,6 +103,8 @@ export interface CheckDefinition extends CheckOptions {
   name: string;
   /** @default 'component' */
   componentType?: string;
+  /** A factory's proposals; the user's options and module `defaults` win over them. */
+  suggested?: SuggestedPolicy;
   /** Secret values this check knows (keys, passwords) to scrub from anything it reports. */
   secrets?: readonly (string | undefined)[];
   /**
@@ -122,6 +151,9 @@ export function defineCheck(definition: CheckDefinition): HealthCheck {
     cacheTtlMs: definition.cacheTtlMs,
     refreshInBackground: definition.refreshInBackground ?? false,
     startup: definition.startup ?? false,
+    failureThreshold: definition.failureThreshold,
+    failureCacheTtlMs: definition.failureCacheTtlMs,
+    ...(definition.suggested ? { suggested: Object.freeze({ ...definition.suggested }) } : {}),
     secrets: (definition.secrets ?? []).filter((s): s is string => typeof s === 'string' && s.length > 0),
     run: async (context) => normalizeOutcome(await run(context)),
     close: () => (closed ??= Promise.resolve().then(() => close?.())),
@@ -134,10 +166,13 @@ export function isHealthCheck(value: unknown): value is HealthCheck {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[HEALTH_CHECK] === true;
 }
 
+/** The options every check factory takes (`CheckOptions`). */
+export const COMMON_OPTION_KEYS = ['name', 'critical', 'timeoutMs', 'cacheTtlMs', 'refreshInBackground', 'startup', 'failureThreshold', 'failureCacheTtlMs'] as const;
+
 /** The common options of a factory's `options`, without `undefined` values, so defaults survive a spread. */
 export function checkOptions(options: CheckOptions): CheckOptions {
   const picked: CheckOptions = {};
-  for (const key of ['name', 'critical', 'timeoutMs', 'cacheTtlMs', 'refreshInBackground', 'startup'] as const) {
+  for (const key of COMMON_OPTION_KEYS) {
     if (options[key] !== undefined) (picked as Record<string, unknown>)[key] = options[key];
   }
   return picked;

@@ -1,10 +1,18 @@
 import { performance } from 'node:perf_hooks';
-import { redactDeep } from './redact.js';
 import { aggregateStatus } from './aggregate.js';
 import { fail, normalizeOutcome, type CheckOutcome, type HealthCheck } from './check.js';
 import { isHealthStatus, type HealthStatus } from './health-status.js';
-import { CHECK_THREW, DEADLINE_EXCEEDED, ENGINE_CLOSED, TIMEOUT_EXCEEDED } from './messages.js';
-import { describeError } from './redact.js';
+import {
+  CHECK_THREW,
+  DEADLINE_EXCEEDED,
+  ENGINE_CLOSED,
+  FIRST_RESULT_PENDING,
+  PREVIOUS_RUN_STILL_RUNNING,
+  TIMEOUT_EXCEEDED,
+  UNREADABLE_OUTCOME,
+} from './messages.js';
+import { describeError, redactDeep, redactSecrets } from './redact.js';
+import { safeBigInt, toSafeJson } from './safe-value.js';
 
 /** A check's outcome as observed by the engine. */
 export interface CheckResult extends CheckOutcome {
@@ -15,7 +23,34 @@ export interface CheckResult extends CheckOutcome {
   readonly time: string;
   /** How long the run took, in milliseconds. */
   readonly durationMs: number;
+  /** Failed runs in a row, when the last run failed (see `failureThreshold`). */
+  readonly consecutiveFailures?: number;
 }
+
+/** The policy the engine applies to one check, every precedence rule settled. */
+export interface CheckPolicy {
+  readonly timeoutMs: number;
+  readonly cacheTtlMs: number;
+  /** How long a failed result is reused (never longer than `cacheTtlMs`). */
+  readonly failureCacheTtlMs: number;
+  readonly failureThreshold: number;
+  /**
+   * Whether an expired result is served while a fresh one is fetched: the check's own option, and
+   * always when its timeout exceeds the response deadline (else a healthy but slow dependency
+   * would be reported failed at every first probe after its TTL).
+   */
+  readonly refreshInBackground: boolean;
+}
+
+/** The module's `defaults` as the user gave them: these beat a factory's suggestion. */
+export interface UserDefaults {
+  readonly timeoutMs?: number;
+  readonly cacheTtlMs?: number;
+  readonly failureCacheTtlMs?: number;
+}
+
+/** When no one says otherwise, a failed result is reused this long. */
+export const DEFAULT_FAILURE_CACHE_TTL_MS = 1000;
 
 export interface Evaluation {
   readonly status: HealthStatus;
@@ -29,6 +64,13 @@ export interface EngineSettings {
   readonly cacheTtlMs: number;
   /** Time within which an endpoint answers, whatever its checks are doing. */
   readonly deadlineMs: number;
+  /** Default for how long a failed result is reused. @default 1000 */
+  readonly failureCacheTtlMs?: number;
+  /**
+   * The module `defaults` the user set. Precedence: check option > these > the factory's
+   * `suggested` value > `timeoutMs` / `cacheTtlMs` / `failureCacheTtlMs` above.
+   */
+  readonly userDefaults?: UserDefaults;
   /** Results of chosen checks shared between replicas through a store. */
   readonly sharedResults?: SharedResultSettings;
   /**
@@ -75,15 +117,21 @@ export interface SharedResultSettings {
 export type ResultListener = (result: CheckResult, previous: CheckResult | undefined) => void;
 
 interface CacheEntry {
+  readonly policy: CheckPolicy;
   result?: CheckResult;
   expiresAt: number;
   inflight?: Promise<CheckResult>;
+  /** A run that outlived its timeout and has not settled (it ignores its signal): no other run starts meanwhile. */
+  abandoned?: { startedAt: number };
+  consecutiveFailures: number;
 }
 
 /** A result and, for one taken from a shared store, when it stops being fresh. */
 interface Obtained {
   result: CheckResult;
   expiresAt?: number;
+  /** Read from the shared store (possibly the same result as last time), not run here. */
+  shared?: boolean;
 }
 
 const MAX_OUTPUT_LENGTH = 1000;
@@ -137,30 +185,68 @@ export class HealthEngine {
     }
   }
 
-  /** The check's current result: cached while fresh, shared while in flight, else a new run. */
+  /** The check's current result: cached while fresh, shared while in flight, else a new run. Never rejects. */
   result(check: HealthCheck): Promise<CheckResult> {
     const entry = this.entry(check);
     if (entry.result && this.now() < entry.expiresAt) return Promise.resolve(entry.result);
-    if (entry.inflight) return check.refreshInBackground && entry.result ? Promise.resolve(entry.result) : entry.inflight;
-    const obtained = this.settings.sharedResults?.shares(check) ? this.obtainShared(check) : this.execute(check).then((result): Obtained => ({ result }));
-    const inflight = obtained.then(({ result, expiresAt }) => {
-      const previous = entry.result;
-      entry.result = result;
-      entry.expiresAt = expiresAt ?? this.now() + (check.cacheTtlMs ?? this.settings.cacheTtlMs);
-      entry.inflight = undefined;
-      // A shared result this replica already had is not news for listeners (metrics, transitions).
-      if (previous && previous.time === result.time && previous.status === result.status) return result;
-      for (const listener of [...this.listeners]) {
-        try {
-          listener(result, previous);
-        } catch {
-          // A faulty listener must not break health reporting.
-        }
+    const stale = entry.policy.refreshInBackground ? entry.result : undefined;
+    if (!entry.inflight) entry.inflight = this.refresh(check, entry);
+    return stale ? Promise.resolve(stale) : entry.inflight;
+  }
+
+  /** The settled policy of a check (timeouts, TTLs, threshold), as the engine applies it. */
+  policy(check: HealthCheck): CheckPolicy {
+    return this.entry(check).policy;
+  }
+
+  /**
+   * One run (or shared read) and its bookkeeping. Total: whatever throws becomes a `fail` result,
+   * and the in-flight slot is always cleared, so a check can never be wedged.
+   */
+  private async refresh(check: HealthCheck, entry: CacheEntry): Promise<CheckResult> {
+    try {
+      let obtained: Obtained;
+      try {
+        obtained = this.settings.sharedResults?.shares(check) ? await this.obtainShared(check, entry) : { result: await this.execute(check, entry) };
+      } catch (error) {
+        obtained = { result: this.toResult(check, fail(CHECK_THREW(describeError(error, this.secretsOf(check)))), 0) };
       }
+      const previous = entry.result;
+      // The same shared result read again is neither another failed run nor news for listeners.
+      // So is the last result itself, answered again once the engine is closed.
+      const repeated = previous !== undefined && (obtained.result === previous || (obtained.shared === true && previous.time === obtained.result.time));
+      const result = this.applyThreshold(entry, obtained.result, repeated);
+      const { policy } = entry;
+      const ttl = obtained.result.status === 'fail' ? policy.failureCacheTtlMs : policy.cacheTtlMs;
+      entry.result = result;
+      entry.expiresAt = obtained.expiresAt ?? this.now() + ttl;
+      if (!(repeated && previous.status === result.status)) this.notify(result, previous);
       return result;
-    });
-    entry.inflight = inflight;
-    return check.refreshInBackground && entry.result ? Promise.resolve(entry.result) : inflight;
+    } finally {
+      entry.inflight = undefined;
+    }
+  }
+
+  /** A failed run reports `warn` until `failureThreshold` runs in a row have failed. */
+  private applyThreshold(entry: CacheEntry, result: CheckResult, repeated: boolean): CheckResult {
+    if (result.status !== 'fail') {
+      entry.consecutiveFailures = 0;
+      return result;
+    }
+    if (!repeated) entry.consecutiveFailures++;
+    const consecutiveFailures = Math.max(entry.consecutiveFailures, 1);
+    const status = consecutiveFailures < entry.policy.failureThreshold ? 'warn' : 'fail';
+    return { ...result, status, consecutiveFailures };
+  }
+
+  private notify(result: CheckResult, previous: CheckResult | undefined): void {
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(result, previous);
+      } catch {
+        // A faulty listener must not break health reporting.
+      }
+    }
   }
 
   /** Every check's result if all are cached and fresh, else `undefined`. */
@@ -194,10 +280,27 @@ export class HealthEngine {
   private entry(check: HealthCheck): CacheEntry {
     let entry = this.entries.get(check);
     if (!entry) {
-      entry = { expiresAt: 0 };
+      entry = { policy: this.settle(check), expiresAt: 0, consecutiveFailures: 0 };
       this.entries.set(check, entry);
     }
     return entry;
+  }
+
+  /** Precedence, once: the check's own option > the module `defaults` the user set > the factory's suggestion > built-in. */
+  private settle(check: HealthCheck): CheckPolicy {
+    const { settings } = this;
+    const user = settings.userDefaults ?? {};
+    const suggested = check.suggested ?? {};
+    const timeoutMs = check.timeoutMs ?? user.timeoutMs ?? suggested.timeoutMs ?? settings.timeoutMs;
+    const cacheTtlMs = check.cacheTtlMs ?? user.cacheTtlMs ?? suggested.cacheTtlMs ?? settings.cacheTtlMs;
+    const failureCacheTtlMs = check.failureCacheTtlMs ?? user.failureCacheTtlMs ?? suggested.failureCacheTtlMs ?? settings.failureCacheTtlMs ?? DEFAULT_FAILURE_CACHE_TTL_MS;
+    return Object.freeze({
+      timeoutMs,
+      cacheTtlMs,
+      failureCacheTtlMs: Math.min(failureCacheTtlMs, cacheTtlMs),
+      failureThreshold: check.failureThreshold ?? 1,
+      refreshInBackground: check.refreshInBackground || timeoutMs > settings.deadlineMs,
+    });
   }
 
   /**
@@ -205,17 +308,17 @@ export class HealthEngine {
    * else wait for the replica that claimed it. Any store failure falls back to a local run, so a
    * store outage costs calls, never answers. Store calls are bounded by the check's timeout.
    */
-  private async obtainShared(check: HealthCheck): Promise<Obtained> {
+  private async obtainShared(check: HealthCheck, entry: CacheEntry): Promise<Obtained> {
     const { store, namespace } = this.settings.sharedResults!;
     const key = `${namespace}:${check.name}`;
-    const timeoutMs = check.timeoutMs ?? this.settings.timeoutMs;
-    const ttlMs = check.cacheTtlMs ?? this.settings.cacheTtlMs;
+    const { timeoutMs } = entry.policy;
     const bounded = <T>(call: () => Promise<T>) => this.withinTimeout(call, timeoutMs);
     try {
       const hit = this.acceptShared(check, await bounded(() => store.get(key)));
       if (hit) return hit;
       if (await bounded(() => store.tryLock(key, timeoutMs + SHARED_LOCK_MARGIN_MS))) {
-        const result = await this.execute(check);
+        const result = await this.execute(check, entry);
+        const ttlMs = result.status === 'fail' ? entry.policy.failureCacheTtlMs : entry.policy.cacheTtlMs;
         await bounded(() => store.put(key, result, ttlMs)).catch(() => undefined);
         return { result };
       }
@@ -228,7 +331,7 @@ export class HealthEngine {
     } catch {
       // Store unreachable or slow: this replica asks the dependency itself.
     }
-    return { result: await this.execute(check) };
+    return { result: await this.execute(check, entry) };
   }
 
   /** A shared result as this replica reports it (its own name, criticality and type), if usable. */
@@ -236,11 +339,8 @@ export class HealthEngine {
     if (!shared || typeof shared !== 'object' || !(shared.expiresAt > this.now())) return undefined;
     const result = shared.result as Partial<CheckResult> | undefined;
     if (!result || !isHealthStatus(result.status) || typeof result.time !== 'string') return undefined;
-    const safe = redactDeep(result, this.secretsOf(check)) as CheckResult;
-    return {
-      result: { ...safe, name: check.name, critical: check.critical, componentType: check.componentType },
-      expiresAt: shared.expiresAt,
-    };
+    const safe = this.toResult(check, result as CheckOutcome, typeof result.durationMs === 'number' ? result.durationMs : 0);
+    return { result: { ...safe, time: result.time }, expiresAt: shared.expiresAt, shared: true };
   }
 
   private async withinTimeout<T>(call: () => Promise<T>, timeoutMs: number): Promise<T> {
@@ -255,10 +355,20 @@ export class HealthEngine {
     }
   }
 
-  private async execute(check: HealthCheck): Promise<CheckResult> {
+  /**
+   * Runs the check once under its timeout. Total: it resolves a result whatever the check does
+   * (throws, hangs, ignores its signal, returns something unreadable). A run that ignores its
+   * signal is left behind at its timeout, and no other run of that check starts until it settles.
+   */
+  private async execute(check: HealthCheck, entry: CacheEntry): Promise<CheckResult> {
     // After close() the app's pools and clients are going away: do not ask them anything.
-    if (this.closed && !this.keepRunning.has(check)) return this.entries.get(check)?.result ?? this.toResult(check, fail(ENGINE_CLOSED), 0);
-    const timeoutMs = check.timeoutMs ?? this.settings.timeoutMs;
+    // A closed check answers its last result (its `time` shows its age), or `fail` when it never ran.
+    if (this.closed && !this.keepRunning.has(check)) return entry.result ?? this.toResult(check, fail(ENGINE_CLOSED), 0);
+    if (entry.abandoned) {
+      const runningMs = Math.round(performance.now() - entry.abandoned.startedAt);
+      return this.toResult(check, fail(PREVIOUS_RUN_STILL_RUNNING(runningMs)), 0);
+    }
+    const { timeoutMs } = entry.policy;
     const started = performance.now();
     const controller = new AbortController();
     let stop!: (outcome: CheckOutcome) => void;
@@ -271,16 +381,31 @@ export class HealthEngine {
     };
     const timer = setTimeout(abort, timeoutMs, TIMEOUT_EXCEEDED(timeoutMs));
     this.running.set(abort, check);
-    let outcome: CheckOutcome;
+    let settled = false;
+    let outcome: CheckOutcome | CheckOutcome['status'] | void;
     try {
       const ran = Promise.resolve()
         .then(() => check.run({ signal: controller.signal, timeoutMs }))
-        .then(normalizeOutcome, (error: unknown) =>
-          controller.signal.aborted
-            ? fail(describeError(controller.signal.reason))
-            : fail(CHECK_THREW(describeError(error, this.secretsOf(check)))),
-        );
+        .then(
+          (value) => value,
+          (error: unknown): CheckOutcome =>
+            controller.signal.aborted
+              ? fail(describeError(controller.signal.reason))
+              : fail(CHECK_THREW(describeError(error, this.secretsOf(check)))),
+        )
+        .finally(() => {
+          settled = true;
+        });
       outcome = await Promise.race([ran, stopped]);
+      if (!settled) {
+        const marker = { startedAt: started };
+        entry.abandoned = marker;
+        void ran.finally(() => {
+          if (entry.abandoned === marker) entry.abandoned = undefined;
+        });
+      }
+    } catch (error) {
+      outcome = fail(CHECK_THREW(describeError(error, this.secretsOf(check))));
     } finally {
       clearTimeout(timer);
       this.running.delete(abort);
@@ -288,11 +413,21 @@ export class HealthEngine {
     return this.toResult(check, outcome, performance.now() - started);
   }
 
-  private toResult(check: HealthCheck, outcome: CheckOutcome, durationMs: number): CheckResult {
-    const safe = redactDeep(outcome, this.secretsOf(check));
+  /**
+   * The result as every layer shows it: plain, redacted, bounded data read exactly once. An
+   * outcome that cannot be read (a throwing getter, a revoked Proxy) is that check's `fail`.
+   */
+  private toResult(check: HealthCheck, raw: CheckOutcome | CheckOutcome['status'] | void, durationMs: number): CheckResult {
+    let outcome: CheckOutcome;
+    try {
+      const secrets = this.secretsOf(check);
+      // Plain data first (read once, bounded), then masking across fields (a secret split in two strings).
+      outcome = redactDeep(safeOutcome(normalizeOutcome(raw), secrets), secrets);
+    } catch (error) {
+      outcome = { status: 'fail', output: UNREADABLE_OUTCOME(describeError(error, this.secretsOf(check))) };
+    }
     return {
-      ...safe,
-      output: safe.output === undefined ? undefined : truncate(safe.output),
+      ...outcome,
       name: check.name,
       critical: check.critical,
       componentType: check.componentType,
@@ -307,11 +442,50 @@ export class HealthEngine {
     return shared && shared.length > 0 ? [...check.secrets, ...shared] : check.secrets;
   }
 
+  /**
+   * What a layer reports for a check still running at the deadline. A check allowed more time
+   * than the deadline (timeout above it) is not failed for being slow within its own timeout:
+   * before its first result it is pending, `warn` when non-critical; a critical one stays `fail`
+   * until it has passed once, so readiness never counts an unknown dependency as healthy.
+   */
   private deadlineResult(check: HealthCheck, deadlineMs: number): CheckResult {
+    const { timeoutMs } = this.entry(check).policy;
+    if (timeoutMs > deadlineMs) {
+      const pending = FIRST_RESULT_PENDING(deadlineMs, timeoutMs);
+      return this.toResult(check, check.critical ? fail(pending) : { status: 'warn', output: pending }, deadlineMs);
+    }
     return this.toResult(check, fail(DEADLINE_EXCEEDED(deadlineMs)), deadlineMs);
   }
 }
 
-function truncate(text: string): string {
-  return text.length > MAX_OUTPUT_LENGTH ? `${text.slice(0, MAX_OUTPUT_LENGTH - 1)}…` : text;
+function truncate(text: string, max = MAX_OUTPUT_LENGTH): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Reads each field of an outcome once, into plain JSON data: BigInt as a number, no getters left. */
+function safeOutcome(outcome: CheckOutcome, secrets: readonly string[]): CheckOutcome {
+  const { status, output, observedValue, observedUnit, measurements, details } = outcome;
+  if (!isHealthStatus(status)) return { status: 'fail', output: 'check returned an invalid status' };
+  const safe: { -readonly [K in keyof CheckOutcome]: CheckOutcome[K] } = { status };
+  if (typeof output === 'string') safe.output = truncate(redactSecrets(output, secrets));
+  const value: unknown = observedValue;
+  if (typeof value === 'bigint') safe.observedValue = safeBigInt(value);
+  else if (typeof value === 'number') safe.observedValue = Number.isFinite(value) ? value : String(value);
+  else if (typeof value === 'boolean') safe.observedValue = value;
+  else if (typeof value === 'string') safe.observedValue = truncate(redactSecrets(value, secrets), 200);
+  if (typeof observedUnit === 'string') safe.observedUnit = truncate(redactSecrets(observedUnit, secrets), 100);
+  if (measurements !== undefined && measurements !== null && typeof measurements === 'object') {
+    const numbers: Record<string, number> = {};
+    for (const key of Object.keys(measurements).slice(0, 100)) {
+      const item: unknown = (measurements as Record<string, unknown>)[key];
+      const number = typeof item === 'bigint' ? Number(item) : item;
+      if (typeof number === 'number' && Number.isFinite(number)) numbers[truncate(redactSecrets(key, secrets), 100)] = number;
+    }
+    safe.measurements = numbers;
+  }
+  if (details !== undefined && details !== null) {
+    const data = toSafeJson(details, secrets);
+    safe.details = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : { value: data };
+  }
+  return safe;
 }

@@ -148,12 +148,14 @@ function maskCovered(text: string, covered: Uint8Array): string {
   return out;
 }
 
+
 /** Objects nested deeper than this are replaced by {@link TOO_DEEP}, never passed on unredacted. */
-const MAX_DEPTH = 8;
-const TOO_DEEP = '[nested too deep]';
+export const MAX_DEPTH = 8;
+export const TOO_DEEP = '[nested too deep]';
 
 /**
  * Redacts every string inside a JSON-like value (objects, arrays), leaving numbers and booleans.
+ * For plain data (the engine makes a check's outcome plain with `toSafeJson` first).
  * A registered secret split across string fields (`{ keyStart: 'k7Qx9Zr2', keyEnd: '6sD1...' }`)
  * is found across the boundaries of neighbouring strings and masked in each part.
  */
@@ -201,6 +203,15 @@ function collectLeaves(value: unknown, into: string[], depth: number): void {
  * with secrets removed. Never the stack, never the raw object.
  */
 export function describeError(error: unknown, secrets: readonly string[] = []): string {
+  try {
+    return describeReadable(error, secrets);
+  } catch {
+    // A throwing `message` getter, a revoked Proxy: nothing of it can be read, so nothing leaks.
+    return 'unreadable error (reading it threw)';
+  }
+}
+
+function describeReadable(error: unknown, secrets: readonly string[]): string {
   let text: string;
   // Duck-typed rather than `instanceof Error`: errors from another realm (vm contexts, jest) are errors too.
   if (isErrorLike(error)) {

@@ -13,6 +13,8 @@ export interface MetricsRegistry {
   metrics(): Promise<string>;
   registerMetric(metric: unknown): void;
   getSingleMetric(name: string): unknown;
+  /** prom-client's `Registry#removeSingleMetric`: the module removes its metrics from an app's registry at shutdown. */
+  removeSingleMetric?(name: string): void;
 }
 
 export interface MetricsOptions {
@@ -51,6 +53,9 @@ function loadPromClient(): PromClient {
  */
 export class HealthMetrics {
   readonly registry: MetricsRegistry;
+  /** Names of the metrics this instance registered, removed again at shutdown. */
+  private readonly names: string[] = [];
+  private readonly unsubscribe: () => void;
 
   constructor(options: ResolvedMetricsOptions, health: HealthService, maintenance: MaintenanceService, service: { name: string; version: string; releaseId?: string }) {
     const prom = loadPromClient();
@@ -58,6 +63,9 @@ export class HealthMetrics {
     this.registry = registry as unknown as MetricsRegistry;
     const p = options.prefix;
     const registers = [registry];
+    // What was there before, so shutdown takes exactly this instance's metrics out again.
+    const registered = (): string[] => (typeof registry.getMetricsAsArray === 'function' ? registry.getMetricsAsArray().map((metric) => metric.name) : []);
+    const before = new Set(registered());
     // One deep evaluation per scrape, shared by the metrics that read it (prom-client collects them concurrently).
     let scrape: Promise<readonly CheckResult[]> | undefined;
     const current = () =>
@@ -105,7 +113,7 @@ export class HealthMetrics {
         await current();
       },
     });
-    health.engine.onResult((result) => duration.observe({ check: result.name }, result.durationMs / 1000));
+    this.unsubscribe = health.engine.onResult((result) => duration.observe({ check: result.name }, result.durationMs / 1000));
     new prom.Gauge({
       name: `${p}maintenance`,
       help: 'Whether this instance is in maintenance (1) or not (0).',
@@ -131,6 +139,16 @@ export class HealthMetrics {
       labelNames: ['service', 'version', 'release_id'],
       registers,
     }).set({ service: service.name, version: service.version, release_id: service.releaseId ?? '' }, 1);
+    this.names.push(...registered().filter((name) => !before.has(name)));
+  }
+
+  /**
+   * Takes this module's metrics out of the registry (after the drain, so scrapes see it), so a
+   * shared `{ registry }` outlives the app and a second app in the same process boots.
+   */
+  onApplicationShutdown(): void {
+    this.unsubscribe();
+    for (const name of this.names.splice(0)) this.registry.removeSingleMetric?.(name);
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

@@ -3,6 +3,7 @@ import type { DynamicModule, ForwardReference, InjectionToken, OptionalFactoryDe
 import type { MetricsOptions, ResolvedMetricsOptions } from '../metrics/health-metrics.js';
 import type { HealthServerOptions } from '../transport/standalone/health-server.js';
 import type { HealthCheck } from '../engine/check.js';
+import type { UserDefaults } from '../engine/health-engine.js';
 import type { StatusTransition } from '../engine/transitions.js';
 import type { ResolvedStatusPageOptions, ResolvedWebhook, StatusPageOptions, WebhookOptions } from '../status-page/status-page-options.js';
 import type { MaintenanceOptions, ResolvedMaintenanceOptions } from '../maintenance/maintenance-options.js';
@@ -52,6 +53,11 @@ export interface ShutdownOptions {
 export type StatusChangeEvent = StatusTransition;
 
 export interface DeepHealthModuleOptions {
+  /**
+   * Base path of the health endpoints; also taken from a `forRootAsync` factory's result (a
+   * `path` given to `forRoot`/`forRootAsync` itself wins). @default 'health'
+   */
+  path?: string;
   /** The checks of this service. Names must be unique. @default [] */
   checks?: HealthCheck[];
   service?: ServiceInfo;
@@ -60,6 +66,12 @@ export interface DeepHealthModuleOptions {
     timeoutMs?: number;
     /** Per-check result cache TTL. @default 5000 */
     cacheTtlMs?: number;
+    /**
+     * How long a failed result is reused (capped at the check's `cacheTtlMs`), so a recovered
+     * dependency is seen within about a second while a probe flood still makes one call per interval.
+     * @default 1000
+     */
+    failureCacheTtlMs?: number;
     /**
      * Time within which every endpoint answers, even while checks still run
      * (fits a Kubernetes probe's default 1 s timeout). @default 900
@@ -144,6 +156,8 @@ export interface DeepHealthModuleExtras {
    * Registers the module globally, so `MaintenanceService`, `HealthService` and the options token
    * are injectable in every module without importing it again.
    * @default true
+   * @example
+   * DeepHealthModule.forRootAsync({ isGlobal: false, useFactory: () => ({}) })
    */
   isGlobal?: boolean;
   /**
@@ -160,6 +174,8 @@ export interface DeepHealthModuleExtras {
    * leaves them at `/health/*` instead of moving them to `/v1/health/*`. `false` lets them follow
    * the app's default version.
    * @default true
+   * @example
+   * versionNeutral: false // GET /v1/health/ready with enableVersioning({ type: URI, defaultVersion: '1' })
    */
   versionNeutral?: boolean;
   /**
@@ -168,6 +184,8 @@ export interface DeepHealthModuleExtras {
    * `false` leaves them out of the document (`ApiExcludeController`). Never loads @nestjs/swagger
    * when it is not installed.
    * @default true
+   * @example
+   * swagger: false // keep the probes out of the public API document
    */
   swagger?: boolean;
   /**
@@ -175,6 +193,8 @@ export interface DeepHealthModuleExtras {
    * `GET /readyz` (= `/<path>/ready`) and `GET /startupz` (= `/<path>/startup`), with `?verbose`
    * and `?exclude=`. Off by default: root paths belong to the app.
    * @default false
+   * @example
+   * kubernetesAliases: true // curl 'http://pod:3000/readyz?verbose'
    */
   kubernetesAliases?: boolean;
 }
@@ -215,7 +235,9 @@ export interface ResolvedHealthOptions {
   path: string;
   checks: HealthCheck[];
   service: { name: string; version: string; releaseId?: string; description?: string };
-  defaults: { timeoutMs: number; cacheTtlMs: number; deadlineMs: number };
+  defaults: { timeoutMs: number; cacheTtlMs: number; deadlineMs: number; failureCacheTtlMs: number };
+  /** The `defaults` the user set: they beat a check factory's suggestion. */
+  userDefaults: UserDefaults;
   details: DetailsPolicy;
   adminToken?: string;
   authFailureBudget: ResolvedAuthFailureBudget | false;

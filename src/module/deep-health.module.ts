@@ -2,7 +2,7 @@ import { ConfigurableModuleBuilder, Module, type DynamicModule, type Provider } 
 import { APP_GUARD } from '@nestjs/core';
 import { FeatureChecksCollector, createFeatureModule } from './feature-checks.js';
 import { HealthService } from '../layers/health.service.js';
-import { createHealthControllers } from '../transport/nest/health.controller.js';
+import { createHealthControllers, setControllerPath } from '../transport/nest/health.controller.js';
 import { HealthRequestHandler } from '../transport/health-request-handler.js';
 import { MaintenanceGuard } from '../maintenance/maintenance.guard.js';
 import { HEALTH_METRICS, HealthMetrics } from '../metrics/health-metrics.js';
@@ -34,10 +34,22 @@ const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
     .setExtras<DeepHealthModuleExtras>(DEFAULT_EXTRAS, (definition, extras): DynamicModule => {
       const path = normalizePath(extras.path);
       const given = pickExtras(extras);
+      const controllers = createHealthControllers({
+        path,
+        decorators: Array.isArray(extras.controllerDecorators) ? extras.controllerDecorators : [],
+        versionNeutral: extras.versionNeutral !== false,
+        swagger: extras.swagger !== false,
+        kubernetesAliases: extras.kubernetesAliases === true,
+      });
       const resolved: Provider = {
         provide: DEEP_HEALTH_OPTIONS,
         // The single validation point for forRoot and forRootAsync alike (the extras included).
-        useFactory: (raw: DeepHealthModuleOptions) => resolveOptions({ ...raw, ...given }),
+        useFactory: (raw: DeepHealthModuleOptions) => {
+          const options = resolveOptions({ ...raw, ...given });
+          // A path that only a forRootAsync factory returns is known now; Nest registers routes after providers resolve.
+          setControllerPath(controllers[0]!, options.path);
+          return options;
+        },
         inject: [RAW_OPTIONS],
       };
       // Read-only maintenance for the app's own routes; a no-op unless maintenance is on with readOnly.
@@ -51,13 +63,7 @@ const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
       return {
         ...definition,
         global: extras.isGlobal !== false,
-        controllers: createHealthControllers({
-          path,
-          decorators: Array.isArray(extras.controllerDecorators) ? extras.controllerDecorators : [],
-          versionNeutral: extras.versionNeutral !== false,
-          swagger: extras.swagger !== false,
-          kubernetesAliases: extras.kubernetesAliases === true,
-        }),
+        controllers,
         providers: [
           ...(definition.providers ?? []),
           resolved,

@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import { resolveStatusPageOptions, resolveWebhooks } from '../status-page/status-page-options.js';
 import { isHealthCheck } from '../engine/check.js';
+import { FAILURE_TTL_ABOVE_TTL } from '../engine/messages.js';
+import { DEFAULT_FAILURE_CACHE_TTL_MS, type UserDefaults } from '../engine/health-engine.js';
 import { resolveMaintenanceOptions } from '../maintenance/maintenance-options.js';
 import { MAINTENANCE_STORE_CHECK } from '../maintenance/maintenance-store.js';
 import { STORE_CHECK_NAME_TAKEN } from '../maintenance/messages.js';
@@ -10,7 +12,7 @@ import type { HealthCheck } from '../engine/check.js';
 import { resolveServiceInfo } from './service-info.js';
 import { resolveAuthFailureBudget } from '../transport/auth-failure-budget.js';
 import { Problems, show } from '../validation/problems.js';
-import { CHECK_OPTION_LIMITS } from '../validation/check-options-validation.js';
+import { CHECK_OPTION_LIMITS, validateCommonCheckOptions } from '../validation/check-options-validation.js';
 import { PROCESS_CHECK_NAMES } from '../layers/process-checks.js';
 import { METRIC_NAME, type MetricsRegistry, type ResolvedMetricsOptions } from '../metrics/health-metrics.js';
 
@@ -57,9 +59,10 @@ export function resolveOptions(raw: DeepHealthModuleOptions & DeepHealthModuleEx
   }
 
   const defaults = (options.defaults ?? {}) as Record<string, unknown>;
-  if (problems.object('defaults', options.defaults, ['timeoutMs', 'cacheTtlMs', 'deadlineMs'])) {
+  if (problems.object('defaults', options.defaults, ['timeoutMs', 'cacheTtlMs', 'failureCacheTtlMs', 'deadlineMs'])) {
     problems.number('defaults.timeoutMs', defaults.timeoutMs, { min: 1, max: MAX_TIMEOUT_MS });
     problems.number('defaults.cacheTtlMs', defaults.cacheTtlMs, { min: 0, max: MAX_CACHE_TTL_MS });
+    problems.number('defaults.failureCacheTtlMs', defaults.failureCacheTtlMs, { min: 0, max: MAX_CACHE_TTL_MS });
     problems.number('defaults.deadlineMs', defaults.deadlineMs, { min: 1, max: MAX_TIMEOUT_MS });
   }
 
@@ -101,10 +104,24 @@ export function resolveOptions(raw: DeepHealthModuleOptions & DeepHealthModuleEx
   const ui = resolveStatusPageOptions(problems, options.ui, env, hostname());
   const webhooks = resolveWebhooks(problems, options.webhooks);
 
-  problems.throwIfAny('DeepHealthModule options');
-
   const loop = liveness.eventLoopDelay as false | { warnMs?: number; failMs?: number } | undefined;
   const heap = liveness.heap as false | { warnRatio?: number; failRatio?: number } | undefined;
+  // Relations between values, in the same round as every other problem.
+  const ordered = (path: string, [warnKey, failKey]: [string, string], warnValue: unknown, failValue: unknown) => {
+    // A value already reported as invalid says nothing about the relation.
+    const reported = problems.list.some((line) => line.startsWith(`${path}.`));
+    if (!reported && typeof warnValue === 'number' && typeof failValue === 'number' && warnValue > failValue) {
+      problems.add(path, `${warnKey} (${warnValue}) must not exceed ${failKey} (${failValue})`);
+    }
+  };
+  if (loop !== false && typeof loop === 'object' && loop !== null) ordered('liveness.eventLoopDelay', ['warnMs', 'failMs'], loop.warnMs ?? 200, loop.failMs ?? 1000);
+  if (heap !== false && typeof heap === 'object' && heap !== null) ordered('liveness.heap', ['warnRatio', 'failRatio'], heap.warnRatio ?? 0.9, heap.failRatio ?? 0.98);
+  if (typeof defaults.failureCacheTtlMs === 'number' && typeof defaults.cacheTtlMs === 'number' && defaults.failureCacheTtlMs > defaults.cacheTtlMs) {
+    problems.add('defaults.failureCacheTtlMs', FAILURE_TTL_ABOVE_TTL(defaults.failureCacheTtlMs, defaults.cacheTtlMs));
+  }
+
+  problems.throwIfAny('DeepHealthModule options');
+
   const resolved: ResolvedHealthOptions = {
     path: (path as string | undefined) || DEFAULT_PATH,
     checks: (options.checks as ResolvedHealthOptions['checks'] | undefined) ?? [],
@@ -113,7 +130,9 @@ export function resolveOptions(raw: DeepHealthModuleOptions & DeepHealthModuleEx
       timeoutMs: (defaults.timeoutMs as number | undefined) ?? DEFAULT_TIMEOUT_MS,
       cacheTtlMs: (defaults.cacheTtlMs as number | undefined) ?? DEFAULT_CACHE_TTL_MS,
       deadlineMs: (defaults.deadlineMs as number | undefined) ?? DEFAULT_DEADLINE_MS,
+      failureCacheTtlMs: (defaults.failureCacheTtlMs as number | undefined) ?? DEFAULT_FAILURE_CACHE_TTL_MS,
     },
+    userDefaults: pickDefined({ timeoutMs: defaults.timeoutMs, cacheTtlMs: defaults.cacheTtlMs, failureCacheTtlMs: defaults.failureCacheTtlMs }),
     details: (options.details as ResolvedHealthOptions['details'] | undefined) ?? 'when-authorized',
     adminToken: options.adminToken as string | undefined,
     authFailureBudget,
@@ -136,15 +155,6 @@ export function resolveOptions(raw: DeepHealthModuleOptions & DeepHealthModuleEx
     kubernetesAliases: options.kubernetesAliases === true,
   };
 
-  const late = new Problems();
-  const { eventLoopDelay, heap: heapLimits } = resolved.liveness;
-  if (eventLoopDelay && eventLoopDelay.warnMs > eventLoopDelay.failMs) {
-    late.add('liveness.eventLoopDelay', `warnMs (${eventLoopDelay.warnMs}) must not exceed failMs (${eventLoopDelay.failMs})`);
-  }
-  if (heapLimits && heapLimits.warnRatio > heapLimits.failRatio) {
-    late.add('liveness.heap', `warnRatio (${heapLimits.warnRatio}) must not exceed failRatio (${heapLimits.failRatio})`);
-  }
-  late.throwIfAny('DeepHealthModule options');
   return resolved;
 }
 
@@ -176,8 +186,7 @@ export function validateChecks(problems: Problems, checks: unknown, at: string, 
     } else {
       seen.set(check.name, item);
     }
-    problems.number(`${item}.timeoutMs`, check.timeoutMs, { min: 1, max: MAX_TIMEOUT_MS });
-    problems.number(`${item}.cacheTtlMs`, check.cacheTtlMs, { min: 0, max: MAX_CACHE_TTL_MS });
+    validateCommonCheckOptions(problems, item, check as unknown as Record<string, unknown>);
   });
 }
 
@@ -277,4 +286,9 @@ function resolveServer(problems: Problems, server: unknown, env: NodeJS.ProcessE
     port: (given.port as number | undefined) ?? (envPort ? Number(envPort) : DEFAULT_SERVER_PORT),
     host: (given.host as string | undefined) ?? '0.0.0.0',
   };
+}
+
+/** The module `defaults` the user set, without `undefined` values (they beat factory suggestions). */
+function pickDefined(values: Record<string, unknown>): UserDefaults {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as UserDefaults;
 }

@@ -92,10 +92,12 @@ export function renderVerbose(report: LayerReport, context: RenderContext, label
 
 function versionHeaders(context: RenderContext): Record<string, string> {
   const fields = versionFields(context);
+  // A header value must be printable ASCII: a version like "1.0.0-ß" must not turn the probe into a 500.
+  const header = (value: string) => value.replace(/[^\x20-\x7e]/g, '?');
   return {
-    'X-Health-Version': fields.version!,
-    ...(fields.releaseId ? { 'X-Health-Release-Id': fields.releaseId } : {}),
-    'X-Health-Service-Id': fields.serviceId!,
+    'X-Health-Version': header(fields.version!),
+    ...(fields.releaseId ? { 'X-Health-Release-Id': header(fields.releaseId) } : {}),
+    'X-Health-Service-Id': header(fields.serviceId!),
   };
 }
 
@@ -149,6 +151,7 @@ function ietfCheck(result: CheckResult, showDetails: boolean): Record<string, un
     ...(result.observedValue !== undefined ? { observedValue: result.observedValue } : {}),
     ...(result.observedUnit !== undefined ? { observedUnit: result.observedUnit } : {}),
     ...(result.measurements ? { measurements: result.measurements } : {}),
+    ...(result.consecutiveFailures ? { consecutiveFailures: result.consecutiveFailures } : {}),
     ...(showDetails && result.output !== undefined ? { output: result.output } : {}),
     ...(showDetails && result.details ? { details: result.details } : {}),
   };
@@ -159,7 +162,7 @@ function terminusBody(report: LayerReport, context: RenderContext): Record<strin
   const info: Record<string, unknown> = {};
   const error: Record<string, unknown> = {};
   for (const result of report.results) {
-    const { status, critical, componentType, time, durationMs, observedValue, observedUnit, measurements } = result;
+    const { status, critical, componentType, time, durationMs, observedValue, observedUnit, measurements, consecutiveFailures } = result;
     const entry = {
       status: TO_TERMINUS[status],
       critical,
@@ -168,6 +171,7 @@ function terminusBody(report: LayerReport, context: RenderContext): Record<strin
       durationMs,
       ...(observedValue !== undefined ? { observedValue, observedUnit } : {}),
       ...(measurements ? { measurements } : {}),
+      ...(consecutiveFailures ? { consecutiveFailures } : {}),
       ...(context.showDetails && result.output !== undefined ? { message: result.output } : {}),
       ...(context.showDetails && result.details ? { details: result.details } : {}),
     };

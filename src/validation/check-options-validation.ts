@@ -1,6 +1,6 @@
 import { Problems, show } from './problems.js';
 import {
-  CHECK_OPTIONS_INVALID,
+  FAILURE_TTL_ABOVE_TTL,
   NOT_A_COUNT,
   NOT_A_SECRET,
   NOT_A_URL,
@@ -15,7 +15,7 @@ import {
  * The largest per-check `timeoutMs` and `cacheTtlMs` a factory accepts: the same limits the module
  * applies to every check at boot, so a factory reports them where the check is built.
  */
-export const CHECK_OPTION_LIMITS = { maxTimeoutMs: 10 * 60_000, maxCacheTtlMs: 86_400_000 } as const;
+export const CHECK_OPTION_LIMITS = { maxTimeoutMs: 10 * 60_000, maxCacheTtlMs: 86_400_000, maxFailureThreshold: 1000 } as const;
 
 /** URL families {@link CheckOptionProblems.url} knows: each accepts its scheme and the `s` variant. */
 export type UrlScheme = 'http' | 'amqp';
@@ -98,13 +98,13 @@ export class CheckOptionProblems extends Problems {
 /**
  * Validates a check factory's options eagerly, when the check is built: first the options every
  * factory shares (`name`, `critical`, `timeoutMs`, `cacheTtlMs`, `refreshInBackground`, `startup`),
- * then the factory's own through `validate`. Throws one `TypeError` listing every problem, so a
+ * then the factory's own through `validate`. Throws one `InvalidOptionsError` (a `TypeError`) listing every problem, so a
  * misconfiguration is fixed in one go rather than one restart per mistake.
  *
  * @param factoryName The factory as the user calls it (`'redisCheck'`), named in the error.
  * @param options What the user passed; anything but a plain object is itself a problem.
  * @param validate Adds the factory's own problems; `record` is `options`, typed for inspection.
- * @throws TypeError `Invalid <factoryName> options (N problems):` then one `- path: problem` line each.
+ * @throws InvalidOptionsError `Invalid <factoryName> options (N problems):` then one `- path: problem` line each.
  *
  * @example
  * import { checkOptions, defineCheck, validateCheckOptions, type CheckOptions } from 'nestjs-deep-health';
@@ -138,14 +138,29 @@ export function validateCheckOptions<T extends object>(
   } else {
     const record = options as Record<string, unknown>;
     problems.string('name', record.name, { pattern: /\S/, description: 'a non-blank string' });
-    problems.boolean('critical', record.critical);
-    problems.number('timeoutMs', record.timeoutMs, { min: 1, max: CHECK_OPTION_LIMITS.maxTimeoutMs });
-    problems.number('cacheTtlMs', record.cacheTtlMs, { min: 0, max: CHECK_OPTION_LIMITS.maxCacheTtlMs });
-    problems.boolean('refreshInBackground', record.refreshInBackground);
-    problems.boolean('startup', record.startup);
+    validateCommonCheckOptions(problems, '', record);
     validate?.(problems, record);
   }
-  if (problems.list.length > 0) throw new TypeError(CHECK_OPTIONS_INVALID(factoryName, problems.list));
+  problems.throwIfAny(`${factoryName} options`);
+}
+
+/**
+ * The options every check has (`CheckOptions` but `name`), checked the same way wherever a check
+ * meets validation: in its factory and again at module boot. `at` prefixes each path (`checks[2]`).
+ */
+export function validateCommonCheckOptions(problems: Problems, at: string, record: Record<string, unknown>): void {
+  const path = (key: string) => (at ? `${at}.${key}` : key);
+  problems.boolean(path('critical'), record.critical);
+  problems.number(path('timeoutMs'), record.timeoutMs, { min: 1, max: CHECK_OPTION_LIMITS.maxTimeoutMs });
+  problems.number(path('cacheTtlMs'), record.cacheTtlMs, { min: 0, max: CHECK_OPTION_LIMITS.maxCacheTtlMs });
+  problems.boolean(path('refreshInBackground'), record.refreshInBackground);
+  problems.boolean(path('startup'), record.startup);
+  problems.number(path('failureCacheTtlMs'), record.failureCacheTtlMs, { min: 0, max: CHECK_OPTION_LIMITS.maxCacheTtlMs });
+  problems.number(path('failureThreshold'), record.failureThreshold, { min: 1, max: CHECK_OPTION_LIMITS.maxFailureThreshold });
+  const { cacheTtlMs, failureCacheTtlMs } = record;
+  if (typeof cacheTtlMs === 'number' && typeof failureCacheTtlMs === 'number' && failureCacheTtlMs > cacheTtlMs) {
+    problems.add(path('failureCacheTtlMs'), FAILURE_TTL_ABOVE_TTL(failureCacheTtlMs, cacheTtlMs));
+  }
 }
 
 /** What a value is, without what it holds: for secrets, where even a number must not be echoed. */

@@ -60,7 +60,11 @@ export class Problems {
   }
 }
 
-export class InvalidOptionsError extends Error {
+/**
+ * The one error of every option validation (module, check factories, stores): every problem at
+ * once as `path: what is wrong` lines in `problems`. A `TypeError`, as a bad argument is.
+ */
+export class InvalidOptionsError extends TypeError {
   override readonly name = 'InvalidOptionsError';
 
   constructor(

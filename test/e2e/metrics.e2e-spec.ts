@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
 import { defineCheck, MaintenanceService } from '../../src/index';
 import { ADAPTERS, startHealthApp } from '../support/health-app';
 
@@ -70,6 +70,22 @@ describe('metrics options', () => {
       expect(await registry.metrics()).toContain('app_health_info');
     } finally {
       await running.close();
+    }
+  });
+
+  it('takes its metrics out of a shared registry on close, so a second app in the process boots (issue 11 defect 6)', async () => {
+    const registry = new Registry();
+    registry.registerMetric(new Gauge({ name: 'app_own_metric', help: 'the app’s own', registers: [] }));
+    const options = { metrics: { registry }, checks: [defineCheck({ name: 'db', run: () => 'pass' as const })] };
+    const first = await startHealthApp('express', options);
+    await first.close();
+    const left = registry.getMetricsAsArray().map((metric) => metric.name);
+    expect(left).toEqual(['app_own_metric']);
+    const second = await startHealthApp('fastify', options);
+    try {
+      expect((await second.get('/health/metrics')).text).toContain('deep_health_check_status{check="db"');
+    } finally {
+      await second.close();
     }
   });
 

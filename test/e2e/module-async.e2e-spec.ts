@@ -29,6 +29,22 @@ describe.each(ADAPTERS)('forRootAsync on %s', (adapter) => {
       await running.close();
     }
   });
+
+  it('honours a path returned by the factory (issue 11 defect 8)', async () => {
+    const running = await startHealthApp(adapter, {
+      module: DeepHealthModule.forRootAsync({
+        imports: [SettingsModule],
+        inject: [Settings],
+        useFactory: (settings: Settings) => ({ path: '/ops/', service: { version: settings.version }, checks: [defineCheck({ name: 'db', run: () => 'pass' })] }),
+      }),
+    });
+    try {
+      const answers = await Promise.all(['/ops/live', '/ops/ready', '/health/live'].map(async (path) => [path, (await running.get(path)).status]));
+      expect(answers).toEqual([['/ops/live', 200], ['/ops/ready', 200], ['/health/live', 404]]);
+    } finally {
+      await running.close();
+    }
+  });
 });
 
 describe('forRootAsync validation', () => {

@@ -5,7 +5,7 @@
  * repository by scripts/node-binaries.mjs).
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -22,6 +22,10 @@ const NODES: NodeBinary[] = [
   ...(JSON.parse(execFileSync(process.execPath, [join(root, 'scripts', 'node-binaries.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as NodeBinary[]),
 ];
 const OPTIONAL_PEERS = ['typeorm', 'ioredis', 'bullmq', 'amqplib', 'prom-client', '@nestjs/terminus', 'pg', '@nestjs/swagger'];
+/** The one list of entry points (package.json exports and docs are checked against it too). */
+const { entries: ENTRIES } = JSON.parse(readFileSync(join(root, 'src/entry-points.json'), 'utf8')) as {
+  entries: Array<{ subpath: string; source: string; typePeers: string[] }>;
+};
 
 let appDir: string;
 
@@ -140,25 +144,72 @@ describe.each(NODES.map((n) => [`Node ${n.version}`, n] as const))('the packed p
 });
 
 describe('the packed package, installed', () => {
-  it('ships every entry point of SPEC.md, and the root types import no optional peer', () => {
-    const installed = join(appDir, 'node_modules', 'nestjs-deep-health');
-    for (const entry of ['typeorm', 'redis', 'queues', 'vector', 'llm']) {
-      expect(() => require.resolve(`nestjs-deep-health/${entry}`, { paths: [appDir] })).not.toThrow();
-    }
-    // Walk the .d.ts graph from the root entry: no file may import an optional peer.
-    const seen = new Set<string>();
-    const offenders: string[] = [];
-    const visit = (file: string) => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      const text = readFileSync(file, 'utf8');
-      for (const [, spec] of text.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
-        if (spec!.startsWith('.')) visit(resolve(dirname(file), spec!.replace(/\.js$/, '.d.ts')));
-        else if (OPTIONAL_PEERS.some((peer) => spec === peer || spec!.startsWith(`${peer}/`))) offenders.push(`${file}: ${spec}`);
+  it('compiles a Prisma app without typeorm installed, with skipLibCheck false (issue 11 defect 10)', () => {
+    expect(existsSync(join(appDir, 'node_modules', 'typeorm'))).toBe(false);
+    const typecheck = (entry: string) => {
+      writeFileSync(
+        join(appDir, 'prisma-app.ts'),
+        `import { prismaMigrationsCheck, type SqlQueryable } from 'nestjs-deep-health/${entry}';
+declare const prisma: { $queryRawUnsafe(sql: string, ...params: unknown[]): Promise<unknown> };
+const dataSource: SqlQueryable = { query: (sql, params) => prisma.$queryRawUnsafe(sql, ...(params ?? [])) };
+export const check = prismaMigrationsCheck({ dataSource });
+`,
+      );
+      writeFileSync(
+        join(appDir, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            module: 'nodenext',
+            moduleResolution: 'nodenext',
+            target: 'es2022',
+            strict: true,
+            noEmit: true,
+            skipLibCheck: false,
+            typeRoots: [join(root, 'node_modules/@types')],
+            types: ['node'],
+          },
+          files: ['prisma-app.ts'],
+        }),
+      );
+      try {
+        execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: appDir, encoding: 'utf8', stdio: 'pipe' });
+        return [];
+      } catch (error) {
+        return String((error as { stdout?: string }).stdout ?? error).split('\n').filter(Boolean);
       }
     };
-    visit(join(installed, 'dist', 'index.d.ts'));
-    expect(seen.size).toBeGreaterThan(5);
+    expect(typecheck('prisma')).toEqual([]);
+    // The control: the same app through the TypeORM entry fails as a Prisma user's did before.
+    expect(typecheck('typeorm').join('\n')).toMatch(/TS2307: Cannot find module 'typeorm'/);
+  });
+
+  it('ships every listed entry point, and each one\'s types import no optional peer but its own', () => {
+    const installed = join(appDir, 'node_modules', 'nestjs-deep-health');
+    const unresolved = ENTRIES.filter(({ subpath }) => {
+      try {
+        require.resolve(subpath === '.' ? 'nestjs-deep-health' : `nestjs-deep-health/${subpath.slice(2)}`, { paths: [appDir] });
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(unresolved).toEqual([]);
+    // Walk the .d.ts graph from each entry: no file may import an optional peer the entry does not name.
+    const offenders: string[] = [];
+    for (const { subpath, source, typePeers } of ENTRIES) {
+      const seen = new Set<string>();
+      const visit = (file: string) => {
+        if (seen.has(file)) return;
+        seen.add(file);
+        const text = readFileSync(file, 'utf8');
+        for (const [, spec] of text.matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)) {
+          if (spec!.startsWith('.')) visit(resolve(dirname(file), spec!.replace(/\.js$/, '.d.ts')));
+          else if (OPTIONAL_PEERS.some((peer) => (spec === peer || spec!.startsWith(`${peer}/`)) && !typePeers.includes(peer))) offenders.push(`${subpath} ${file}: ${spec}`);
+        }
+      };
+      visit(join(installed, source.replace(/^src\//, 'dist/').replace(/\.ts$/, '.d.ts')));
+      expect({ subpath, files: seen.size > 1 }).toEqual({ subpath, files: true });
+    }
     expect(offenders).toEqual([]);
     // No test files or sources in the tarball.
     const files = readdirSync(join(installed, 'dist'), { recursive: true }) as string[];

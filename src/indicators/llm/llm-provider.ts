@@ -1,4 +1,4 @@
-import { checkOptions, outcomeFromFindings, type CheckOptions, type CheckOutcome, type Finding } from '../../engine/check.js';
+import { checkOptions, outcomeFromFindings, type CheckOptions, type CheckOutcome, type Finding, type SuggestedPolicy } from '../../engine/check.js';
 import type { CheckOptionProblems } from '../../validation/check-options-validation.js';
 import { failWith, type HttpClient, type HttpReply, type HttpRequest } from '../vendor-api/vendor-api-client.js';
 import { expectOk, isRecord, rateLimitFindings, type StatusPolicy } from '../vendor-api/vendor-api-status.js';
@@ -38,8 +38,9 @@ export function validateLlm(problems: CheckOptionProblems, options: Record<strin
 }
 
 /** Shared-service defaults; a completion probe is cached longer and refreshed in the background. */
-export function llmPolicy(options: CheckOptions, costly: boolean): CheckOptions {
-  return { ...SHARED_SERVICE_DEFAULTS, ...(costly ? COMPLETION_PROBE_DEFAULTS : {}), ...checkOptions(options) };
+export function llmPolicy(options: CheckOptions, costly: boolean): CheckOptions & { suggested: SuggestedPolicy } {
+  const suggested = { ...SHARED_SERVICE_DEFAULTS.suggested, ...(costly ? COMPLETION_PROBE_DEFAULTS.suggested : {}) };
+  return { critical: SHARED_SERVICE_DEFAULTS.critical, ...(costly ? { refreshInBackground: COMPLETION_PROBE_DEFAULTS.refreshInBackground } : {}), ...checkOptions(options), suggested };
 }
 
 /** Folds findings with the rate-limit headroom read from the last reply's headers. */

@@ -2,7 +2,7 @@
 
 const percent = (ratio: number) => `${(ratio * 100).toFixed(1)}%`;
 
-export const CLIENT_REQUIRED = (got: string) => `must be an ioredis Redis or Cluster instance, got ${got}`;
+export { NOT_A_REDIS_CLIENT as CLIENT_REQUIRED } from '../../stores/redis/messages.js';
 
 export const CLIENT_NOT_READY = (status: string) =>
   `Redis client is not ready (status "${status}"); not waiting for it to reconnect`;

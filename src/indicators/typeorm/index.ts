@@ -1,10 +1,11 @@
 /**
- * `nestjs-deep-health/typeorm`: Postgres checks for TypeORM apps (and Prisma migrations through
- * any SQL executor). Only types are imported from `typeorm`; nothing here loads a driver.
+ * `nestjs-deep-health/typeorm`: Postgres checks for TypeORM apps. Only types are imported from
+ * `typeorm`; nothing here loads a driver.
  */
 export { postgresCheck, type PostgresCheckOptions } from './postgres.health.js';
 export { migrationsCheck, type MigrationsCheckOptions } from './migrations.health.js';
 export { pgvectorCheck, type PgvectorCheckOptions } from './pgvector.health.js';
-export { prismaMigrationsCheck, PRISMA_MIGRATION_LOCK_KEY, type PrismaMigrationsCheckOptions } from './prisma-migrations.health.js';
+/** @deprecated Import from `nestjs-deep-health/prisma` (its types never mention typeorm). */
+export { prismaMigrationsCheck, PRISMA_MIGRATION_LOCK_KEY, type PrismaMigrationsCheckOptions } from '../prisma/index.js';
 export type { SqlQueryable } from './pg-session.js';
 export { DataSourceStarter, dataSourceStartState, type DataSourceStarterOptions, type DataSourceStartState, type DataSourceStartPhase, type RetryOptions } from '../../connect/index.js';

@@ -36,13 +36,6 @@ export const EVIDENCE_DDL = (pid: number, seconds: number, command: string, obje
 export const EVIDENCE_ADVISORY_LOCK = (pid: number, key: string) => `pid ${pid} holds advisory lock ${key}`;
 export const EVIDENCE_EXCLUSIVE_LOCK = (pid: number, relation: string) => `pid ${pid} holds an ACCESS EXCLUSIVE lock on ${relation}`;
 
-// Prisma
-export const PRISMA_TABLE_MISSING = (table: string) => `no Prisma migrations have run (table ${table} does not exist)`;
-export const PRISMA_FAILED_MIGRATIONS = (names: readonly string[]) =>
-  `failed migration${names.length === 1 ? '' : 's'} ${nameList(names)} (resolve with \`prisma migrate resolve\`)`;
-export const PRISMA_RUNNING = (names: readonly string[], pid: number) =>
-  `migration in progress${names.length > 0 ? `: ${nameList(names)}` : ''} (pid ${pid} holds Prisma's migration lock)`;
-
 // pgvector
 export const EXTENSION_MISSING = 'extension "vector" is not installed in this database (CREATE EXTENSION vector)';
 export const EXTENSION_TOO_OLD = (installed: string, minimum: string) => `pgvector ${installed} is older than the required ${minimum}`;

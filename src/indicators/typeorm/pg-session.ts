@@ -4,7 +4,6 @@
  * `statement_timeout`, so a check that gives up also stops its query on the server.
  */
 import { types } from 'node:util';
-import type { DataSource } from 'typeorm';
 import type { Problems } from '../../validation/problems.js';
 import { checkOptions, defineCheck, fail, type CheckContext, type CheckOptions, type CheckOutcome, type HealthCheck } from '../../engine/check.js';
 import { describeError } from '../../engine/redact.js';
@@ -106,7 +105,7 @@ function isDataSource(source: unknown): source is DataSourceLike {
 }
 
 /** The pg pool behind a postgres DataSource once it is initialized. */
-export function poolOf(dataSource: Pick<DataSource, 'driver'> | DataSourceLike): PgPool | undefined {
+export function poolOf(dataSource: { readonly driver: unknown }): PgPool | undefined {
   const master = (dataSource.driver as { master?: unknown } | undefined)?.master;
   return typeof (master as PgPool | undefined)?.connect === 'function' ? (master as PgPool) : undefined;
 }

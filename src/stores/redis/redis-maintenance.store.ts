@@ -1,6 +1,9 @@
 import type { MaintenanceState } from '../../maintenance/maintenance-state.js';
 import type { MaintenanceStore, StoreCallOptions } from '../../maintenance/maintenance-store.js';
 import { abortable, whenReady, type RedisClient } from './redis-connection.js';
+import { NOT_AN_OBJECT } from '../../engine/messages.js';
+import { Problems, show } from '../../validation/problems.js';
+import { NOT_A_REDIS_CLIENT } from './messages.js';
 
 /** Options of {@link redisMaintenanceStore}. */
 export interface RedisMaintenanceStoreOptions {
@@ -46,19 +49,18 @@ const EXPIRY_GRACE_MS = 60_000;
  * });
  */
 export function redisMaintenanceStore(options: RedisMaintenanceStoreOptions): MaintenanceStore {
-  const problems: string[] = [];
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`redisMaintenanceStore(): expected an options object, got \`${String(options)}\``);
+  const problems = new Problems();
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    problems.add('options', NOT_AN_OBJECT(show(options)));
+  } else if (problems.object('', options, ['client', 'key', 'channel'])) {
+    const client = options.client as Partial<RedisClient> | undefined;
+    if (typeof client !== 'object' || client === null || typeof client.duplicate !== 'function' || typeof client.get !== 'function') {
+      problems.add('client', NOT_A_REDIS_CLIENT(show(client)));
+    }
+    problems.string('key', options.key);
+    problems.string('channel', options.channel);
   }
-  const client = options.client as Partial<RedisClient> | undefined;
-  if (typeof client !== 'object' || client === null || typeof client.duplicate !== 'function' || typeof client.get !== 'function') {
-    problems.push('client: must be an ioredis Redis or Cluster instance');
-  }
-  for (const name of ['key', 'channel'] as const) {
-    const value = options[name];
-    if (value !== undefined && (typeof value !== 'string' || value.length === 0)) problems.push(`${name}: must be a non-empty string, got \`${String(value)}\``);
-  }
-  if (problems.length > 0) throw new TypeError(`redisMaintenanceStore(): invalid options:\n  - ${problems.join('\n  - ')}`);
+  problems.throwIfAny('redisMaintenanceStore options');
 
   const redis = options.client;
   const key = options.key ?? REDIS_MAINTENANCE_DEFAULTS.key;

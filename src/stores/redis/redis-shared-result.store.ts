@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { CheckResult, SharedCheckResult, SharedResultStore } from '../../engine/health-engine.js';
 import { assertReady, type RedisClient } from './redis-connection.js';
+import { NOT_AN_OBJECT } from '../../engine/messages.js';
+import { Problems, show } from '../../validation/problems.js';
+import { NOT_A_REDIS_CLIENT } from './messages.js';
 
 /** Options of {@link redisSharedResultStore}. */
 export interface RedisSharedResultStoreOptions {
@@ -32,16 +35,17 @@ return 1`;
  * });
  */
 export function redisSharedResultStore(options: RedisSharedResultStoreOptions): SharedResultStore {
-  if (options === null || typeof options !== 'object') {
-    throw new TypeError(`redisSharedResultStore(): expected an options object, got \`${String(options)}\``);
+  const problems = new Problems();
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    problems.add('options', NOT_AN_OBJECT(show(options)));
+  } else if (problems.object('', options, ['client', 'prefix'])) {
+    const client = options.client as Partial<RedisClient> | undefined;
+    if (typeof client !== 'object' || client === null || typeof client.multi !== 'function' || typeof client.eval !== 'function') {
+      problems.add('client', NOT_A_REDIS_CLIENT(show(client)));
+    }
+    if (options.prefix !== undefined && typeof options.prefix !== 'string') problems.add('prefix', `must be a string, got ${show(options.prefix)}`);
   }
-  const problems: string[] = [];
-  const client = options.client as Partial<RedisClient> | undefined;
-  if (typeof client !== 'object' || client === null || typeof client.multi !== 'function' || typeof client.eval !== 'function') {
-    problems.push('client: must be an ioredis Redis or Cluster instance');
-  }
-  if (options.prefix !== undefined && typeof options.prefix !== 'string') problems.push(`prefix: must be a string, got \`${String(options.prefix)}\``);
-  if (problems.length > 0) throw new TypeError(`redisSharedResultStore(): invalid options:\n  - ${problems.join('\n  - ')}`);
+  problems.throwIfAny('redisSharedResultStore options');
 
   const redis = options.client;
   const prefix = options.prefix ?? REDIS_SHARED_RESULT_DEFAULTS.prefix;

@@ -1,4 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, Inject, Param, Put, Query, Req, Res, SetMetadata, VERSION_NEUTRAL, type Type } from '@nestjs/common';
+import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AllowInMaintenance } from '../../maintenance/allow-in-maintenance.decorator.js';
 import type { ServerResponse } from 'node:http';
@@ -122,4 +123,12 @@ function isFastifyReply(res: unknown): res is FastifyReplyLike {
 function isNodeResponse(res: unknown): res is ServerResponse {
   const response = res as Partial<Record<'writeHead' | 'end', unknown>> | null;
   return typeof response?.writeHead === 'function' && typeof response.end === 'function';
+}
+
+/**
+ * Moves the controller to `path`. For a path that only a `forRootAsync` factory returns: Nest
+ * reads controller paths when it registers routes, after the options provider has resolved.
+ */
+export function setControllerPath(controller: Type<unknown>, path: string): void {
+  Reflect.defineMetadata(PATH_METADATA, path, controller);
 }

@@ -181,8 +181,9 @@ describe('OpenAI and compatible servers', () => {
   });
 
   it('completion probe defaults: 5 minute cache, refreshed in the background', () => {
-    expect(check({ probe: 'completion' })).toMatchObject({ critical: false, timeoutMs: 3000, cacheTtlMs: 300000, refreshInBackground: true });
-    expect(check()).toMatchObject({ critical: false, timeoutMs: 3000, cacheTtlMs: 30000, refreshInBackground: false });
+    // Suggestions: the user's options and the module defaults win over them.
+    expect(check({ probe: 'completion' })).toMatchObject({ critical: false, suggested: { timeoutMs: 3000, cacheTtlMs: 300000 }, refreshInBackground: true });
+    expect(check()).toMatchObject({ critical: false, suggested: { timeoutMs: 3000, cacheTtlMs: 30000 }, refreshInBackground: false });
   });
 });
 
@@ -256,11 +257,10 @@ describe('Azure OpenAI', () => {
     expect(azureOpenaiCheck({ endpoint: 'https://r.openai.azure.com', apiKey: KEY, deployment: 'd' })).toMatchObject({
       name: 'azure-openai',
       critical: false,
-      timeoutMs: 3000,
-      cacheTtlMs: 300000,
+      suggested: { timeoutMs: 3000, cacheTtlMs: 300000 },
       refreshInBackground: true,
     });
-    expect(azureOpenaiCheck({ endpoint: 'https://r.openai.azure.com', apiKey: KEY, deployment: 'd', probe: 'models' })).toMatchObject({ cacheTtlMs: 30000 });
+    expect(azureOpenaiCheck({ endpoint: 'https://r.openai.azure.com', apiKey: KEY, deployment: 'd', probe: 'models' })).toMatchObject({ suggested: { cacheTtlMs: 30000 } });
   });
 });
 

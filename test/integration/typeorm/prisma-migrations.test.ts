@@ -1,4 +1,4 @@
-import { prismaMigrationsCheck, type SqlQueryable } from 'nestjs-deep-health/typeorm';
+import { prismaMigrationsCheck, type SqlQueryable } from 'nestjs-deep-health/prisma';
 import { admin, createTestDatabase, evaluate, pg, PG, session, type PgClient, type PgPool, type TestDatabase } from './fixtures';
 
 let db: TestDatabase;

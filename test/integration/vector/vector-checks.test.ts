@@ -187,7 +187,8 @@ describe('what the vendors are sent and what is measured', () => {
 
   it('defaults: non-critical, 3 s timeout, 30 s cache', () => {
     const check = qdrantCheck({ url: 'http://q:6333', collection: 'docs' });
-    expect(check).toMatchObject({ name: 'qdrant', critical: false, timeoutMs: 3000, cacheTtlMs: 30000, refreshInBackground: false });
+    // Suggestions: the user's options and the module defaults win over them.
+    expect(check).toMatchObject({ name: 'qdrant', critical: false, suggested: { timeoutMs: 3000, cacheTtlMs: 30000 }, refreshInBackground: false });
     expect(qdrantCheck({ url: 'http://q:6333', collection: 'docs', critical: true, cacheTtlMs: 0, name: 'rag' })).toMatchObject({ critical: true, cacheTtlMs: 0, name: 'rag' });
   });
 });

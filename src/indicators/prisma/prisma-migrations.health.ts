@@ -1,7 +1,8 @@
 import { fail, pass, warn, type CheckOptions, type HealthCheck } from '../../engine/check.js';
 import { validateCheckOptions } from '../../validation/check-options-validation.js';
 import { PRISMA_FAILED_MIGRATIONS, PRISMA_RUNNING, PRISMA_TABLE_MISSING } from './messages.js';
-import { checkQueryable, defineReadOnlyCheck, migrationActivity, regclassText, type SqlQueryable } from './pg-session.js';
+// The Postgres session helpers are SQL-only: nothing there imports typeorm, not even its types.
+import { checkQueryable, defineReadOnlyCheck, migrationActivity, regclassText, type SqlQueryable } from '../typeorm/pg-session.js';
 
 /** The advisory lock Prisma Migrate holds while it migrates (`pg_advisory_lock(72707369)`). */
 export const PRISMA_MIGRATION_LOCK_KEY = '72707369';
