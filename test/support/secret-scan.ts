@@ -43,17 +43,41 @@ export class SecretScan {
     return this.emitted.length;
   }
 
-  /** Secrets found in anything recorded, with a little context. */
+  /**
+   * Secrets found in anything recorded, with a little context: a whole secret, any 8+ character
+   * piece of one, its first or last 4+ characters next to a mask run (a provider's partial echo),
+   * and a secret split across the string fields of a JSON text (looked for with the punctuation
+   * between fields taken out).
+   */
   leaks(): string[] {
     const found: string[] = [];
     for (const text of this.emitted) {
+      // Neighbouring JSON string values with what separates them (a comma, the next key) taken out.
+      const joined = text.replace(/"\s*,\s*"[^"]*"\s*:\s*"/g, '').replace(/"\s*,\s*"/g, '');
       for (const secret of this.secrets) {
-        const at = text.indexOf(secret);
-        if (at >= 0) found.push(`${secret.slice(0, 4)}… in: ${text.slice(Math.max(0, at - 60), at + secret.length + 20)}`);
+        const piece = revealedPiece(text, secret) ?? revealedPiece(joined, secret);
+        if (piece) found.push(`${secret.slice(0, 4)}… (${piece.what}) in: ${piece.context}`);
       }
     }
     return found;
   }
+}
+
+/** The first revealing piece of `secret` in `text`, if any. */
+function revealedPiece(text: string, secret: string): { what: string; context: string } | undefined {
+  const context = (at: number, length: number) => text.slice(Math.max(0, at - 60), at + length + 20);
+  const whole = text.indexOf(secret);
+  if (whole >= 0) return { what: 'whole', context: context(whole, secret.length) };
+  for (let i = 0; i + 8 <= secret.length; i++) {
+    const at = text.indexOf(secret.slice(i, i + 8));
+    if (at >= 0) return { what: `piece ${i}..${i + 8}`, context: context(at, 8) };
+  }
+  const mask = String.raw`(?:\*{3,}|•{3,}|\.{3,}|…)`;
+  const escape = (part: string) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const edges = new RegExp(`${escape(secret.slice(0, 4))}\\S*${mask}|${mask}\\S*${escape(secret.slice(-4))}`);
+  const edge = edges.exec(text);
+  if (edge) return { what: 'edge next to a mask', context: context(edge.index, edge[0].length) };
+  return undefined;
 }
 
 function safeStringify(value: unknown): string {
