@@ -10,7 +10,10 @@
 //   fragment        skipped on purpose (counted and listed in the summary), for deliberate excerpts
 //   file=NAME.ts    the block's file name, so another block of the same page can import it ('./NAME.js')
 //
-// Usage: node scripts/compile-snippets.mjs [--json] [--keep]   (run `npm run build` first)
+// Usage: node scripts/compile-snippets.mjs [--json] [--keep] [--typescript RANGE] [--no-skip-lib-check]
+//   (run `npm run build` first). --typescript compiles with that TypeScript (fetched once into the cache of
+//   scripts/registry-cache.mjs) instead of the project's; --no-skip-lib-check also checks every .d.ts, and
+//   counts the errors in this package's own .d.ts (other packages' errors are listed apart, as `foreign`).
 // Exit code 1 when a snippet does not compile or a link is broken; each problem is printed as
 // `page.md:line: message` with the line in the Markdown page.
 import { execFileSync } from 'node:child_process';
@@ -19,9 +22,12 @@ import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cachedPackage } from './registry-cache.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const option = (name) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
 
 /** README.md and every Markdown page under docs/, as paths relative to the repository root. */
 export function markdownPages(dir = root) {
@@ -216,12 +222,15 @@ function linkDependencies(dir) {
   symlinkSync(root, join(target, 'nestjs-deep-health'));
 }
 
-/** Compiles the snippets in one app flavour; returns the problems as `page.md:line: message`. */
-function compileIn(work, flavour, snippets) {
+/**
+ * Compiles the snippets in one app flavour; returns the problems as `page.md:line: message`, and apart the
+ * errors located in other packages' .d.ts files (only reported with skipLibCheck off).
+ */
+function compileIn(work, flavour, snippets, { tsc, skipLibCheck }) {
   const app = join(work, flavour);
   mkdirSync(app);
   writeFileSync(join(app, 'package.json'), JSON.stringify({ name: `snippets-${flavour}`, private: true, type: flavour === 'esm' ? 'module' : 'commonjs' }));
-  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['snippets/**/*.ts'] }, null, 2));
+  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...compilerOptions, skipLibCheck }, include: ['snippets/**/*.ts'] }, null, 2));
   const byFile = new Map();
   for (const s of snippets) {
     const abs = join(app, 'snippets', s.file);
@@ -229,7 +238,6 @@ function compileIn(work, flavour, snippets) {
     writeFileSync(abs, s.code + '\n');
     byFile.set(relative(app, abs), s);
   }
-  const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   let output = '';
   try {
     execFileSync(process.execPath, [tsc, '-p', 'tsconfig.json', '--pretty', 'false'], { cwd: app, encoding: 'utf8', stdio: 'pipe' });
@@ -238,46 +246,72 @@ function compileIn(work, flavour, snippets) {
     if (!output.trim()) throw error;
   }
   const problems = [];
+  const foreign = [];
+  let last = problems;
   for (const line of output.split('\n')) {
     if (!line.trim()) continue;
     const m = /^(.+?)\((\d+),(\d+)\): (.*)$/.exec(line);
     const s = m && byFile.get(normalize(m[1]));
-    if (s) problems.push(`${s.page}:${s.line + Number(m[2]) - 1}: [${flavour}] ${m[4]}`);
-    else if (/^\s/.test(line) && problems.length) problems[problems.length - 1] += `\n${line}`;
-    else problems.push(`[${flavour}] ${line}`);
+    if (s) {
+      problems.push(`${s.page}:${s.line + Number(m[2]) - 1}: [${flavour}] ${m[4]}`);
+      last = problems;
+    } else if (/^\s/.test(line) && last.length) {
+      last[last.length - 1] += `\n${line}`;
+    } else {
+      const file = m ? resolve(app, m[1]) : '';
+      // This package's own files resolve to the repository (node_modules/nestjs-deep-health is a link to it).
+      last = !m || file.startsWith(root + '/') ? problems : foreign;
+      last.push(`[${flavour}] ${m ? `${relative(root, file).startsWith('..') ? file : relative(root, file)}(${m[2]},${m[3]}): ${m[4]}` : line}`);
+    }
   }
-  return problems;
+  return { problems, foreign };
 }
 
-export function compileSnippets({ keep = false } = {}) {
+export function compileSnippets({ keep = false, typescript, skipLibCheck = true } = {}) {
   for (const entry of ['dist/index.d.ts', 'node_modules/typescript/bin/tsc']) {
     if (!existsSync(join(root, entry))) throw new Error(`${entry} is missing: run npm install and npm run build first`);
   }
+  const ts = typescript ? cachedPackage('typescript', typescript) : { dir: join(root, 'node_modules', 'typescript') };
+  const tsVersion = JSON.parse(readFileSync(join(ts.dir, 'package.json'), 'utf8')).version;
+  const settings = { tsc: join(ts.dir, 'bin', 'tsc'), skipLibCheck };
   const pages = markdownPages();
   const links = brokenLinks(pages);
   const { snippets, fragments } = collectSnippets(pages);
   const work = mkdtempSync(join(tmpdir(), 'deep-health-snippets-'));
   try {
     linkDependencies(work);
-    const esm = compileIn(work, 'esm', snippets);
-    const cjs = compileIn(work, 'cjs', snippets);
+    const esm = compileIn(work, 'esm', snippets, settings);
+    const cjs = compileIn(work, 'cjs', snippets, settings);
     const imports = uninstalledImports(snippets);
-    return { pages, compiled: snippets.map((s) => `${s.page}:${s.line - 1}`), fragments, problems: [...links, ...imports, ...esm, ...cjs], work: keep ? work : undefined };
+    return {
+      typescript: tsVersion,
+      skipLibCheck,
+      pages,
+      compiled: snippets.map((s) => `${s.page}:${s.line - 1}`),
+      fragments,
+      problems: [...links, ...imports, ...esm.problems, ...cjs.problems],
+      foreign: [...esm.foreign, ...cjs.foreign],
+      work: keep ? work : undefined,
+    };
   } finally {
     if (!keep) rmSync(work, { recursive: true, force: true });
   }
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const result = compileSnippets({ keep: args.has('--keep') });
+  const result = compileSnippets({ keep: args.has('--keep'), typescript: option('--typescript'), skipLibCheck: !args.has('--no-skip-lib-check') });
   if (args.has('--json')) {
     process.stdout.write(JSON.stringify(result, null, 2) + '\n');
   } else {
     for (const p of result.problems) console.error(p);
+    for (const p of result.foreign) console.error(`(another package) ${p}`);
     console.log(
-      `snippets: ${result.compiled.length} ts blocks from ${result.pages.length} pages compiled as ESM and as CommonJS; ` +
+      `snippets: ${result.compiled.length} ts blocks from ${result.pages.length} pages compiled as ESM and as CommonJS ` +
+        `with TypeScript ${result.typescript}${result.skipLibCheck ? '' : ', skipLibCheck off'}; ` +
         `${result.fragments.length} fragment(s) skipped on purpose${result.fragments.length ? ` (${result.fragments.join(', ')})` : ''}; ` +
-        `${result.problems.length} problem(s)` + (result.work ? `; kept in ${result.work}` : ''),
+        `${result.problems.length} problem(s)` +
+        (result.foreign.length ? `; ${result.foreign.length} error(s) in other packages' .d.ts` : '') +
+        (result.work ? `; kept in ${result.work}` : ''),
     );
   }
   process.exitCode = result.problems.length ? 1 : 0;

@@ -12,6 +12,7 @@ import { DOCUMENT_EVENTS_TOKEN, type DocumentEvents } from './documents/document
 import { DocumentsController } from './documents/documents.controller.js';
 import { DocumentsService } from './documents/documents.service.js';
 import { buildChecks } from './health/health-checks.js';
+import { dataSourceStarter } from './database/data-source-starter.js';
 
 @Module({})
 export class AppModule {
@@ -42,7 +43,7 @@ export class AppModule {
         }),
       ],
       controllers: [DocumentsController],
-      providers: [DocumentsService],
+      providers: [DocumentsService, dataSourceStarter()],
     };
   }
 }

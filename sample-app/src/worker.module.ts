@@ -9,8 +9,9 @@ import { migrationsCheck, postgresCheck } from 'nestjs-deep-health/typeorm';
 import type { DataSource } from 'typeorm';
 import { DOCUMENTS_QUEUE, type SampleConfig } from './config.js';
 import { typeOrmOptions } from './database/typeorm-options.js';
-import { ConnectionsModule, DOCUMENTS_QUEUE_TOKEN, REDIS_TOKEN } from './connections/connections.module.js';
+import { ConnectionsModule, DOCUMENTS_QUEUE_TOKEN, logErrorsOnce, REDIS_TOKEN } from './connections/connections.module.js';
 import { DocumentsService } from './documents/documents.service.js';
+import { dataSourceStarter } from './database/data-source-starter.js';
 
 const WORKER = Symbol('embed-worker');
 
@@ -54,14 +55,19 @@ export class WorkerModule {
       ],
       providers: [
         DocumentsService,
+        dataSourceStarter(),
         {
           provide: WORKER,
           inject: [DocumentsService],
-          useFactory: (documents: DocumentsService) =>
-            new Worker(DOCUMENTS_QUEUE, async (job) => documents.storeEmbedding(Number(job.data.id)), {
-              connection: { url: config.redisUrl } as never,
+          useFactory: (documents: DocumentsService) => {
+            // A Worker blocks on Redis, so BullMQ requires maxRetriesPerRequest: null; it reconnects by itself.
+            const worker = new Worker(DOCUMENTS_QUEUE, async (job) => documents.storeEmbedding(Number(job.data.id)), {
+              connection: { url: config.redisUrl, maxRetriesPerRequest: null } as never,
               concurrency: 4,
-            }),
+            });
+            logErrorsOnce(worker, 'BullMQ worker');
+            return worker;
+          },
         },
         WorkerLifecycle,
       ],

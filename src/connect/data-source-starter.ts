@@ -2,7 +2,7 @@ import { Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } f
 import type { DataSource, MigrationInterface, QueryRunner } from 'typeorm';
 import { describeError } from '../engine/redact.js';
 import { InvalidOptionsError, Problems } from '../validation/problems.js';
-import { CONNECTED, CONNECTING, GAVE_UP, MIGRATING, MIGRATION_FAILED, NOT_STARTED, RETRYING_LOG, STOPPED } from './messages.js';
+import { CONNECTED, CONNECTING, GAVE_UP, MIGRATING, MIGRATION_FAILED, NOT_STARTED, CONNECT_FAILED_LOG, MIGRATION_FAILED_LOG, STOPPED } from './messages.js';
 import { backoffDelay, RETRY_DEFAULTS, validateRetry, type RetryOptions } from './retry.js';
 
 /** Where the background start of a DataSource is. */
@@ -192,7 +192,7 @@ export class DataSourceStarter implements OnApplicationBootstrap, BeforeApplicat
   private async pause(phase: 'connecting' | 'migration-failed', attempt: number, lastError: string, signal: AbortSignal, migration?: string): Promise<boolean> {
     const delay = backoffDelay(this.retry, attempt);
     this.set({ phase, attempt, lastError, migration, nextAttemptAt: Date.now() + delay });
-    this.logger?.warn(RETRYING_LOG(this.current.text, delay));
+    this.logger?.warn(phase === 'connecting' ? CONNECT_FAILED_LOG(attempt, lastError, delay) : MIGRATION_FAILED_LOG(this.current.text, delay));
     await new Promise<void>((resolve) => {
       const timer = setTimeout(done, delay);
       function done() {
@@ -252,7 +252,7 @@ export class DataSourceStarter implements OnApplicationBootstrap, BeforeApplicat
 function describeState(state: Omit<DataSourceStartState, 'text'>): string {
   switch (state.phase) {
     case 'connecting':
-      return CONNECTING(state.attempt, state.lastError, state.nextAttemptAt === undefined ? undefined : Math.max(0, state.nextAttemptAt - Date.now()));
+      return CONNECTING(state.attempt, state.lastError);
     case 'migration-failed':
       return MIGRATION_FAILED(state.migration ?? 'unknown', state.lastError ?? 'unknown error');
     case 'gave-up':

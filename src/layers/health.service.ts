@@ -14,7 +14,8 @@ import { DEEP_HEALTH_OPTIONS } from '../tokens/deep-health-options.token.js';
 import { ProcessMonitor } from './process-checks.js';
 import type { HealthCheck } from '../engine/check.js';
 import { HealthEngine, type CheckResult } from '../engine/health-engine.js';
-import { worstStatus, type HealthStatus } from '../engine/health-status.js';
+import type { HealthStatus } from '../engine/health-status.js';
+import { aggregateStatus } from '../engine/aggregate.js';
 import { redactSecrets } from '../engine/redact.js';
 import { statusTransition, type StatusTransition } from '../engine/transitions.js';
 
@@ -157,7 +158,7 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
     if (!checks) return undefined;
     const report = await this.report('group', without(checks, exclude));
     const results = report.results.map((r) => (r.critical ? r : { ...r, critical: true }));
-    return this.withInstanceState({ ...report, results, status: worstStatus(results.map((r) => r.status)) });
+    return this.withInstanceState({ ...report, results, status: aggregateStatus(results) });
   }
 
   /** The names of the health groups. */

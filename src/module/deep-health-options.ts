@@ -1,3 +1,4 @@
+import type { AuthFailureBudgetOptions, ResolvedAuthFailureBudget } from '../transport/auth-failure-budget.js';
 import type { DynamicModule, ForwardReference, InjectionToken, OptionalFactoryDependency, Type } from '@nestjs/common';
 import type { MetricsOptions, ResolvedMetricsOptions } from '../metrics/health-metrics.js';
 import type { HealthServerOptions } from '../transport/standalone/health-server.js';
@@ -81,6 +82,12 @@ export interface DeepHealthModuleOptions {
   details?: DetailsPolicy;
   /** Bearer token for details and the maintenance endpoints. Without it those endpoints answer 404. */
   adminToken?: string;
+  /**
+   * Wrong admin tokens one client (remote address) may send before it gets 429 with `Retry-After`
+   * until its window ends; other clients and token-less probes are never affected. `false` turns
+   * it off. @default { maxFailures: 10, windowSeconds: 60, maxClients: 10000 }
+   */
+  authFailureBudget?: AuthFailureBudgetOptions | false;
   liveness?: LivenessOptions;
   shutdown?: ShutdownOptions;
   /** @default 'ietf' (application/health+json) */
@@ -149,6 +156,8 @@ export interface DeepHealthModuleExtras {
    * Registers the module globally, so `MaintenanceService`, `HealthService` and the options token
    * are injectable in every module without importing it again.
    * @default true
+   * @example
+   * DeepHealthModule.forRootAsync({ isGlobal: false, useFactory: () => ({}) })
    */
   isGlobal?: boolean;
   /**
@@ -165,6 +174,8 @@ export interface DeepHealthModuleExtras {
    * leaves them at `/health/*` instead of moving them to `/v1/health/*`. `false` lets them follow
    * the app's default version.
    * @default true
+   * @example
+   * versionNeutral: false // GET /v1/health/ready with enableVersioning({ type: URI, defaultVersion: '1' })
    */
   versionNeutral?: boolean;
   /**
@@ -173,6 +184,8 @@ export interface DeepHealthModuleExtras {
    * `false` leaves them out of the document (`ApiExcludeController`). Never loads @nestjs/swagger
    * when it is not installed.
    * @default true
+   * @example
+   * swagger: false // keep the probes out of the public API document
    */
   swagger?: boolean;
   /**
@@ -180,6 +193,8 @@ export interface DeepHealthModuleExtras {
    * `GET /readyz` (= `/<path>/ready`) and `GET /startupz` (= `/<path>/startup`), with `?verbose`
    * and `?exclude=`. Off by default: root paths belong to the app.
    * @default false
+   * @example
+   * kubernetesAliases: true // curl 'http://pod:3000/readyz?verbose'
    */
   kubernetesAliases?: boolean;
 }
@@ -225,6 +240,7 @@ export interface ResolvedHealthOptions {
   userDefaults: UserDefaults;
   details: DetailsPolicy;
   adminToken?: string;
+  authFailureBudget: ResolvedAuthFailureBudget | false;
   liveness: {
     eventLoopDelay: false | { warnMs: number; failMs: number };
     heap: false | { warnRatio: number; failRatio: number };

@@ -7,6 +7,7 @@ import { HealthRequestHandler } from '../transport/health-request-handler.js';
 import { MaintenanceGuard } from '../maintenance/maintenance.guard.js';
 import { HEALTH_METRICS, HealthMetrics } from '../metrics/health-metrics.js';
 import { HealthServerHost } from '../transport/standalone/health-server.host.js';
+import { AdapterBodies } from '../transport/nest/adapter-bodies.js';
 import { GracefulDrain } from '../layers/graceful-drain.js';
 import { MaintenanceService } from '../maintenance/maintenance.service.js';
 import type { DeepHealthFeatureAsyncOptions, DeepHealthFeatureOptions, DeepHealthModuleExtras, DeepHealthModuleOptions, ResolvedHealthOptions } from './deep-health-options.js';
@@ -74,6 +75,7 @@ const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
           maintenanceGuard,
           metricsProvider,
           HealthServerHost,
+          AdapterBodies,
           FeatureChecksCollector,
         ],
         exports: [DEEP_HEALTH_OPTIONS, MaintenanceService, HealthService],

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
-import { ModulesContainer } from '@nestjs/core';
+import { ModuleRef, ModulesContainer } from '@nestjs/core';
 import { HealthService } from '../layers/health.service.js';
 import type { DeepHealthFeatureAsyncOptions, DeepHealthFeatureOptions, ResolvedHealthOptions } from './deep-health-options.js';
 import { validateCheckSet, type CheckContribution } from './resolve-options.js';
@@ -16,7 +16,21 @@ class FeatureChecks {
 
 /** The module `forFeature` returns; the root module finds every instance of it in the app. */
 @Module({})
-export class DeepHealthFeatureModule {}
+export class DeepHealthFeatureModule implements OnModuleInit {
+  constructor(@Inject(ModuleRef) private readonly moduleRef: ModuleRef) {}
+
+  /** Checks nobody would run are a configuration mistake, not something to ignore silently. */
+  onModuleInit(): void {
+    try {
+      this.moduleRef.get(FeatureChecksCollector, { strict: false });
+    } catch {
+      throw new Error(FEATURE_WITHOUT_ROOT);
+    }
+  }
+}
+
+const FEATURE_WITHOUT_ROOT =
+  'DeepHealthModule.forFeature() contributes checks, but the app imports no DeepHealthModule.forRoot() or forRootAsync() to run them: import one in the root module';
 
 let featureCount = 0;
 

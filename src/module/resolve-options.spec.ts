@@ -14,6 +14,37 @@ function problemsOf(options: unknown): readonly string[] {
   throw new Error('expected resolveOptions to throw');
 }
 
+describe('resolveOptions: the options of issue 14', () => {
+  it('resolves groups with the module details policy as their default, and kubernetesAliases off', () => {
+    const resolved = resolveOptions({ details: 'never', groups: { payments: { checks: ['db'] }, ops: { checks: ['db'], details: 'always' } } }, {});
+    expect(resolved.groups).toEqual({ payments: { checks: ['db'], details: 'never' }, ops: { checks: ['db'], details: 'always' } });
+    expect(resolved.kubernetesAliases).toBe(false);
+  });
+
+  it('reports every problem of the new options with every other one', () => {
+    const problems = problemsOf({
+      format: 'xml',
+      isGlobal: 'yes',
+      versionNeutral: 0,
+      swagger: {},
+      kubernetesAliases: 'on',
+      controllerDecorators: 'Public()',
+      groups: { ok: { checks: ['db'] }, empty: { checks: [] }, odd: 'db', 'a b': { checks: ['db'] } },
+    });
+    expect(problems).toEqual([
+      'isGlobal: must be true or false, got "yes"',
+      'versionNeutral: must be true or false, got 0',
+      'swagger: must be true or false, got an object',
+      'kubernetesAliases: must be true or false, got "on"',
+      'controllerDecorators: must be an array of class decorators, got "Public()"',
+      'groups.empty.checks: must be a non-empty array of check names, got an array',
+      'groups.odd: must be an object, got "db"',
+      'groups.a b: group name must be 1-64 letters, digits and . _ - (starting with a letter or digit)',
+      expect.stringMatching(/^format: must be one of/),
+    ]);
+  });
+});
+
 describe('resolveOptions', () => {
   it('reports relations between values in the same round as every other problem (issue 11 defect 8)', () => {
     expect(problemsOf({ format: 'xml', liveness: { eventLoopDelay: { warnMs: 500, failMs: 100 } } })).toEqual([

@@ -12,6 +12,7 @@ import { resolveSharedResultsOptions } from './shared-results-options.js';
 import type { DeepHealthModuleExtras, DeepHealthModuleOptions, ResolvedHealthOptions } from './deep-health-options.js';
 import type { HealthCheck } from '../engine/check.js';
 import { resolveServiceInfo } from './service-info.js';
+import { resolveAuthFailureBudget } from '../transport/auth-failure-budget.js';
 import { Problems, show } from '../validation/problems.js';
 import { CHECK_OPTION_LIMITS, validateCommonCheckOptions } from '../validation/check-options-validation.js';
 import { PROCESS_CHECK_NAMES } from '../layers/process-checks.js';
@@ -23,7 +24,7 @@ export const DEFAULT_SERVER_PORT = 9000;
 
 /** Options that shape the module and its controller (known before `forRootAsync`'s factory runs). */
 export const EXTRAS = ['path', 'isGlobal', 'controllerDecorators', 'versionNeutral', 'swagger', 'kubernetesAliases'];
-const TOP_LEVEL = [...EXTRAS, 'checks', 'service', 'defaults', 'details', 'adminToken', 'liveness', 'shutdown', 'format', 'onStatusChange', 'maintenance', 'sharedResults', 'metrics', 'server', 'groups', 'ui', 'webhooks'];
+const TOP_LEVEL = [...EXTRAS, 'checks', 'service', 'defaults', 'details', 'adminToken', 'authFailureBudget', 'liveness', 'shutdown', 'format', 'onStatusChange', 'maintenance', 'sharedResults', 'metrics', 'server', 'groups', 'ui', 'webhooks'];
 const DETAILS = ['always', 'when-authorized', 'never'] as const;
 const GROUP_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const RESERVED_CHECK_NAMES: readonly string[] = Object.values(PROCESS_CHECK_NAMES);
@@ -69,6 +70,8 @@ export function resolveOptions(raw: DeepHealthModuleOptions & DeepHealthModuleEx
     const got = typeof options.adminToken === 'string' ? `${options.adminToken.length} characters` : show(options.adminToken);
     problems.add('adminToken', `must be a string of at least 16 characters (got ${got})`);
   }
+
+  const authFailureBudget = resolveAuthFailureBudget(problems, options.authFailureBudget);
 
   const liveness = (options.liveness ?? {}) as Record<string, unknown>;
   if (problems.object('liveness', options.liveness, ['eventLoopDelay', 'heap'])) {
@@ -131,6 +134,7 @@ export function resolveOptions(raw: DeepHealthModuleOptions & DeepHealthModuleEx
     userDefaults: pickDefined({ timeoutMs: defaults.timeoutMs, cacheTtlMs: defaults.cacheTtlMs, failureCacheTtlMs: defaults.failureCacheTtlMs }),
     details: (options.details as ResolvedHealthOptions['details'] | undefined) ?? 'when-authorized',
     adminToken: options.adminToken as string | undefined,
+    authFailureBudget,
     liveness: {
       eventLoopDelay: loop === false ? false : { warnMs: loop?.warnMs ?? 200, failMs: loop?.failMs ?? 1000 },
       heap: heap === false ? false : { warnRatio: heap?.warnRatio ?? 0.9, failRatio: heap?.failRatio ?? 0.98 },

@@ -178,6 +178,11 @@ function withoutOutput<T extends { output?: string }>(entry: T): Omit<T, 'output
   return rest;
 }
 
+/**
+ * At most `max` characters, as a string of its own: a V8 slice keeps its whole parent alive (a
+ * 300-character cut of a 1000-character output would hold all 1000), so the cut is copied.
+ */
 function cut(text: string, max: number): string {
-  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+  if (text.length <= max) return text;
+  return Buffer.from(`${text.slice(0, max - 1)}…`, 'utf8').toString('utf8');
 }

@@ -50,6 +50,8 @@ export class WebhookNotifier {
   private readonly logger = new Logger('DeepHealth');
   private readonly hooks: HookState[];
   private closed = false;
+  /** Aborts the attempts in flight at shutdown, so a slow webhook does not hold the process. */
+  private readonly closing = new AbortController();
   private readonly sleepers = new Set<() => void>();
 
   constructor(
@@ -93,9 +95,10 @@ export class WebhookNotifier {
     }
   }
 
-  /** Drops what is queued and ends retries waiting for their backoff. */
+  /** Drops what is queued, aborts the attempts in flight and ends retries waiting for their backoff. */
   close(): void {
     this.closed = true;
+    this.closing.abort();
     for (const state of this.hooks) {
       clearTimeout(state.timer);
       state.timer = undefined;
@@ -129,16 +132,26 @@ export class WebhookNotifier {
       if (this.closed) return;
       try {
         const status = await withTimeout(
-          async (signal) => {
-            const response = await this.fetchImpl(hook.url, {
-              method: 'POST',
-              headers: { 'Content-Type': 'application/json', ...hook.headers },
-              body,
-              signal,
-              redirect: 'error',
-            });
-            await response.body?.cancel().catch(() => undefined);
-            return { code: response.status, retryAfter: response.headers.get('retry-after') };
+          async (timeout) => {
+            // Ends at the attempt's timeout or when the app shuts down, whichever comes first.
+            const ended = new AbortController();
+            const end = () => ended.abort(timeout.aborted ? timeout.reason : new Error('shutting down'));
+            timeout.addEventListener('abort', end, { once: true });
+            this.closing.signal.addEventListener('abort', end, { once: true });
+            try {
+              const response = await this.fetchImpl(hook.url, {
+                method: 'POST',
+                headers: { 'Content-Type': 'application/json', ...hook.headers },
+                body,
+                signal: ended.signal,
+                redirect: 'error',
+              });
+              await response.body?.cancel().catch(() => undefined);
+              return { code: response.status, retryAfter: response.headers.get('retry-after') };
+            } finally {
+              timeout.removeEventListener('abort', end);
+              this.closing.signal.removeEventListener('abort', end);
+            }
           },
           hook.timeoutMs,
           `no answer within ${hook.timeoutMs} ms`,

@@ -4,6 +4,9 @@ import { InvalidMaintenanceRequestError, MaintenanceService, MaintenanceStoreUna
 import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../tokens/deep-health-options.token.js';
 import { isAuthorized } from './admin-auth.js';
+import { AuthFailureBudget } from './auth-failure-budget.js';
+import { unsupportedContentType, type BodyIntake } from './request-body.js';
+import { BODY_INVALID_JSON, BODY_TOO_LARGE, BODY_UNREADABLE, DISABLED, QUERY_REPEATED, QUERY_UNKNOWN, RATE_LIMITED, UNAUTHORIZED } from './messages.js';
 import { HEALTH_METRICS, type HealthMetrics } from '../metrics/health-metrics.js';
 import { StatusPageService } from '../status-page/status-page.service.js';
 import { STATUS_PAGE_HEADERS } from '../status-page/page/status-page.html.js';
@@ -16,6 +19,8 @@ export type ReportLayer = 'live' | 'startup' | 'ready' | 'deep';
 /** What the HTTP layers pass in; the same for Express, Fastify and the standalone server. */
 export interface HealthRequest {
   authorization?: string | string[];
+  /** Who is asking (the remote address as the adapter sees it): the key of the auth failure budget. */
+  client?: string;
   /** The query parameters, as the HTTP layer parsed them (repeated names as arrays). */
   query?: HealthQuery;
 }
@@ -29,8 +34,22 @@ export interface HealthQuery {
   [name: string]: unknown;
 }
 
+const MAX_QUERY_PROBLEMS = 10;
+
 /** The kube-apiserver name of each layer, for the last line of a verbose answer. */
 const VERBOSE_LABELS: Record<ReportLayer, string> = { live: 'livez', startup: 'startupz', ready: 'readyz', deep: 'deep' };
+
+/** A request to a maintenance route (PUT / DELETE), as every transport hands it in. */
+export interface AdminRequest extends HealthRequest {
+  /** The raw query string (after `?`, undecoded), validated here whatever the adapter's query parser does. */
+  rawQuery: string;
+  contentType?: string | string[];
+  /** What became of the body (PUT): its JSON value, or why it could not be read. */
+  body?: BodyIntake;
+}
+
+/** The query parameters each maintenance route takes. */
+const ADMIN_QUERY: Record<'enable' | 'disable', readonly string[]> = { enable: [], disable: ['scope'] };
 
 /**
  * Answers every health endpoint, whatever the HTTP layer: it asks the layers for a report and
@@ -47,7 +66,12 @@ export class HealthRequestHandler {
     private readonly maintenance: MaintenanceService,
     @Inject(HEALTH_METRICS) private readonly healthMetrics: HealthMetrics | null,
     private readonly statusPage: StatusPageService,
-  ) {}
+  ) {
+    this.authBudget = options.authFailureBudget ? new AuthFailureBudget(options.authFailureBudget) : undefined;
+  }
+
+  /** Wrong tokens per client; `undefined` when `authFailureBudget: false`. */
+  private readonly authBudget?: AuthFailureBudget;
 
   /** Path segment of the status page under the health path, or `undefined` when `ui: false`. */
   get uiPath(): string | undefined {
@@ -134,12 +158,15 @@ export class HealthRequestHandler {
     const flag = Array.isArray(verbose) ? verbose[verbose.length - 1] : verbose;
     const excluded = exclude === undefined ? [] : Array.isArray(exclude) ? exclude : [exclude];
     const names: string[] = [];
-    const known = this.health.checks.map((c) => c.name);
+    // Probes rarely exclude anything: the hot path builds no list of names.
+    const known = excluded.length ? this.health.checks.map((c) => c.name) : [];
     for (const name of excluded) {
       if (typeof name !== 'string' || name === '') problems.push(`exclude: must be a check name, got ${JSON.stringify(name)}`);
       else if (!known.includes(name)) problems.push(`exclude: no check named ${JSON.stringify(name.slice(0, 100))} (known: ${known.join(', ') || 'none'})`);
       else names.push(name);
     }
+    // A hostile query repeating `exclude` thousands of times gets a bounded answer.
+    if (problems.length > MAX_QUERY_PROBLEMS) problems.splice(MAX_QUERY_PROBLEMS, Infinity, `exclude: ${problems.length - MAX_QUERY_PROBLEMS} more problems left out`);
     if (problems.length) return { problems };
     return { verbose: flag !== undefined && flag !== 'false' && flag !== '0', exclude: names };
   }
@@ -156,17 +183,20 @@ export class HealthRequestHandler {
       ...this.maintenance.layersStatus(),
       ...(store ? { store: { reachable: store.reachable, ...(store.lastSyncAt ? { lastSyncAt: store.lastSyncAt } : {}) } } : {}),
     };
-    return renderJson(200, payload, this.context(request));
+    return renderJson(200, payload, this.plain);
   }
 
   /** `PUT /maintenance` with `{ reason, until? | durationSeconds?, scope?, readOnly? }`. */
-  async enableMaintenance(body: unknown, request: HealthRequest): Promise<HealthHttpResponse> {
-    return this.changeMaintenance(request, () => this.maintenance.enable(body as never));
+  async enableMaintenance(request: AdminRequest): Promise<HealthHttpResponse> {
+    return this.changeMaintenance(request, 'enable', (body) => this.maintenance.enable(body as never));
   }
 
-  /** `DELETE /maintenance?scope=instance|fleet` (both without `scope`). */
-  async disableMaintenance(request: HealthRequest, query: { scope?: unknown } = {}): Promise<HealthHttpResponse> {
-    return this.changeMaintenance(request, () => this.maintenance.disable(query.scope === undefined ? {} : { scope: query.scope as never }));
+  /**
+   * `DELETE /maintenance?scope=instance|fleet`; without `scope` both switches go off (the call
+   * that ends maintenance, whatever turned it on). Any other parameter is a 400 that changes nothing.
+   */
+  async disableMaintenance(request: AdminRequest): Promise<HealthHttpResponse> {
+    return this.changeMaintenance(request, 'disable', (_body, query) => this.maintenance.disable(query.has('scope') ? { scope: query.get('scope') as never } : {}));
   }
 
   /** 404 for a path no route serves, in the module's own JSON. */
@@ -176,14 +206,40 @@ export class HealthRequestHandler {
 
   /** A JSON error with a reason, in the shape of Nest's own HTTP errors. */
   error(statusCode: number, error: string, message: string, request: HealthRequest, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}): HealthHttpResponse {
-    return renderJson(statusCode, { statusCode, error, message, ...extra }, this.context(request), headers);
+    return renderJson(statusCode, { statusCode, error, message, ...extra }, this.plain, headers);
   }
 
-  private async changeMaintenance(request: HealthRequest, change: () => Promise<unknown>): Promise<HealthHttpResponse> {
+  /**
+   * Every maintenance change goes through the same gates, in the same order on every transport:
+   * 404 without an admin token, 429 for a client over its failure budget, 401 for a wrong token,
+   * 415 for a body that is not JSON in UTF-8, 413 / 400 for a body that could not be read, 400 for
+   * an unknown or repeated query parameter; only then is the change validated and made.
+   */
+  private async changeMaintenance(
+    request: AdminRequest,
+    kind: 'enable' | 'disable',
+    change: (body: unknown, query: URLSearchParams) => Promise<unknown>,
+  ): Promise<HealthHttpResponse> {
     const denied = this.denyAdmin(request);
     if (denied) return denied;
+    const readsBody = kind === 'enable';
+    if (readsBody || request.contentType !== undefined) {
+      const unsupported = unsupportedContentType(request.contentType);
+      if (unsupported) return this.error(415, 'Unsupported Media Type', unsupported, request);
+    }
+    const body = readsBody ? request.body : undefined;
+    if (body && 'problem' in body) {
+      if (body.problem === 'too-large') return this.error(413, 'Payload Too Large', BODY_TOO_LARGE, request, {}, { Connection: 'close' });
+      const problem = body.problem === 'invalid-json' ? BODY_INVALID_JSON : BODY_UNREADABLE;
+      return this.error(400, 'Bad Request', `invalid maintenance request: body: ${problem}`, request, { problems: [`body: ${problem}`] });
+    }
+    const query = new URLSearchParams(request.rawQuery);
+    const queryProblems = this.queryProblems(query, ADMIN_QUERY[kind]);
+    if (queryProblems.length > 0) {
+      return this.error(400, 'Bad Request', `invalid maintenance request: ${queryProblems.join('; ')}`, request, { problems: queryProblems });
+    }
     try {
-      await change();
+      await change(body?.value, query);
       return this.maintenanceStatus(request);
     } catch (error) {
       if (error instanceof InvalidMaintenanceRequestError) {
@@ -194,19 +250,56 @@ export class HealthRequestHandler {
     }
   }
 
+  /** `query.<name>: ...` for every parameter the route does not take, and for one given twice. */
+  private queryProblems(query: URLSearchParams, known: readonly string[]): string[] {
+    const problems: string[] = [];
+    for (const name of new Set(query.keys())) {
+      const path = `query.${JSON.stringify(name.slice(0, 40)).slice(1, -1)}`;
+      if (!known.includes(name)) problems.push(`${path}: ${QUERY_UNKNOWN(known)}`);
+      else if (query.getAll(name).length > 1) problems.push(`${path}: ${QUERY_REPEATED}`);
+    }
+    return problems;
+  }
+
   private denyAdmin(request: HealthRequest): HealthHttpResponse | undefined {
     // Without a token the admin endpoints do not exist: nothing to guess, nothing to brute-force.
-    if (!this.options.adminToken) return this.error(404, 'Not Found', 'maintenance endpoints are disabled: configure adminToken to enable them', request);
-    if (!isAuthorized(request.authorization, this.options.adminToken)) {
-      return this.error(401, 'Unauthorized', 'send Authorization: Bearer <adminToken>', request, {}, { 'WWW-Authenticate': 'Bearer realm="health"' });
+    if (!this.options.adminToken) return this.error(404, 'Not Found', DISABLED, request);
+    const client = request.client ?? 'unknown';
+    const retryAfter = this.authBudget?.refusedFor(client);
+    if (retryAfter !== undefined) {
+      return this.error(429, 'Too Many Requests', RATE_LIMITED(retryAfter), request, {}, { 'Retry-After': String(retryAfter) });
     }
+    if (!isAuthorized(request.authorization, this.options.adminToken)) {
+      this.authBudget?.fail(client);
+      return this.error(401, 'Unauthorized', UNAUTHORIZED, request, {}, { 'WWW-Authenticate': 'Bearer realm="health"' });
+    }
+    this.authBudget?.succeed(client);
     return undefined;
   }
 
-  private context(request: HealthRequest, policy?: DetailsPolicy): RenderContext {
+  /**
+   * Whether this caller may see details under `policy`. A wrong token on a GET counts against the
+   * client's failure budget (details would tell a right guess from a wrong one); a client over its
+   * budget gets the answer without details, never a refusal: probes are always answered.
+   */
+  private showsDetails(request: HealthRequest, policy: DetailsPolicy): boolean {
     const { adminToken } = this.options;
-    const details = policy ?? this.options.details;
-    const showDetails = details === 'always' || (details === 'when-authorized' && isAuthorized(request.authorization, adminToken));
-    return { options: this.options, showDetails };
+    if (policy !== 'when-authorized') return policy === 'always';
+    if (request.authorization === undefined || !adminToken) return false;
+    const client = request.client ?? 'unknown';
+    if (this.authBudget?.refusedFor(client) !== undefined) return false;
+    const authorized = isAuthorized(request.authorization, adminToken);
+    if (authorized) this.authBudget?.succeed(client);
+    else this.authBudget?.fail(client);
+    return authorized;
+  }
+
+  /** For answers that never carry details (maintenance state, errors): no token is looked at. */
+  private get plain(): RenderContext {
+    return { options: this.options, showDetails: false };
+  }
+
+  private context(request: HealthRequest, policy?: DetailsPolicy): RenderContext {
+    return { options: this.options, showDetails: this.showsDetails(request, policy ?? this.options.details) };
   }
 }

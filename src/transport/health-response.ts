@@ -92,10 +92,12 @@ export function renderVerbose(report: LayerReport, context: RenderContext, label
 
 function versionHeaders(context: RenderContext): Record<string, string> {
   const fields = versionFields(context);
+  // A header value must be printable ASCII: a version like "1.0.0-ß" must not turn the probe into a 500.
+  const header = (value: string) => value.replace(/[^\x20-\x7e]/g, '?');
   return {
-    'X-Health-Version': fields.version!,
-    ...(fields.releaseId ? { 'X-Health-Release-Id': fields.releaseId } : {}),
-    'X-Health-Service-Id': fields.serviceId!,
+    'X-Health-Version': header(fields.version!),
+    ...(fields.releaseId ? { 'X-Health-Release-Id': header(fields.releaseId) } : {}),
+    'X-Health-Service-Id': header(fields.serviceId!),
   };
 }
 

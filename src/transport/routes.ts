@@ -1,5 +1,6 @@
 import type { HealthHttpResponse } from './health-response.js';
-import type { HealthRequest, HealthRequestHandler } from './health-request-handler.js';
+import type { AdminRequest, HealthRequest, HealthRequestHandler } from './health-request-handler.js';
+import type { BodyIntake } from './request-body.js';
 
 export type RouteMethod = 'GET' | 'PUT' | 'DELETE';
 
@@ -14,8 +15,12 @@ export interface RouteRequest {
   query: Record<string, string | string[] | undefined>;
   /** Header values as Node gives them (lower-case names). */
   headers: Record<string, string | string[] | undefined>;
-  /** The parsed JSON body (routes with `body: 'json'` only). */
-  body?: unknown;
+  /** The request target as sent (path and raw query string), whatever the adapter's query parser makes of it. */
+  url: string;
+  /** The remote address as the adapter sees it (Express `req.ip`, Fastify `request.ip`, the socket's address). */
+  client?: string;
+  /** The JSON body, or why it could not be read (routes with `body: 'json'` only). */
+  body?: BodyIntake;
 }
 
 /** One endpoint under `/<path>`: its method, its relative path(s) and what answers it. */
@@ -30,14 +35,25 @@ export interface HealthRoute {
   handle(handler: HealthRequestHandler, request: RouteRequest): Promise<HealthHttpResponse> | HealthHttpResponse;
 }
 
-/** The `Authorization` header as the handler takes it. */
-function auth(request: RouteRequest): { authorization?: string | string[] } {
-  return { authorization: request.headers.authorization };
+/** Who asks, as the handler takes it: the `Authorization` header and the client's address. */
+function auth(request: RouteRequest): HealthRequest {
+  return { authorization: request.headers.authorization, client: request.client };
 }
 
 /** Authorization and the query (`?verbose`, `?exclude=`), for the report routes. */
 function report(request: RouteRequest): HealthRequest {
-  return { authorization: request.headers.authorization, query: request.query };
+  return { ...auth(request), query: request.query };
+}
+
+/** A maintenance change as the handler takes it: the raw query string, the Content-Type, the body. */
+function admin(request: RouteRequest): AdminRequest {
+  const at = request.url.indexOf('?');
+  return {
+    ...auth(request),
+    rawQuery: at < 0 ? '' : request.url.slice(at + 1),
+    contentType: request.headers['content-type'],
+    ...(request.body ? { body: request.body } : {}),
+  };
 }
 
 /**
@@ -55,12 +71,12 @@ export const HEALTH_ROUTES: readonly HealthRoute[] = [
   { method: 'GET', paths: ['groups/:name'], name: 'group', handle: (h, r) => h.group(r.params.name!, report(r)) },
   { method: 'GET', paths: ['metrics'], name: 'metrics', handle: (h, r) => h.metrics(auth(r)) },
   { method: 'GET', paths: ['maintenance'], name: 'maintenanceStatus', handle: (h, r) => h.maintenanceStatus(auth(r)) },
-  { method: 'PUT', paths: ['maintenance'], name: 'enableMaintenance', body: 'json', handle: (h, r) => h.enableMaintenance(r.body, auth(r)) },
+  { method: 'PUT', paths: ['maintenance'], name: 'enableMaintenance', body: 'json', handle: (h, r) => h.enableMaintenance(admin(r)) },
   {
     method: 'DELETE',
     paths: ['maintenance'],
     name: 'disableMaintenance',
-    handle: (h, r) => h.disableMaintenance(auth(r), { scope: r.query.scope }),
+    handle: (h, r) => h.disableMaintenance(admin(r)),
   },
   { method: 'GET', paths: ['history'], name: 'history', handle: (h, r) => h.history(auth(r), r.query) },
   { method: 'GET', paths: ['fleet'], name: 'fleet', handle: (h, r) => h.fleet(auth(r)) },

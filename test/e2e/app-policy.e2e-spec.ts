@@ -98,6 +98,20 @@ describe.each(ADAPTERS)('the health controller under the app policy on %s', (ada
     }
   });
 
+  it('takes controllerDecorators and versionNeutral next to forRootAsync\'s useFactory', async () => {
+    const running = await startHealthApp(
+      adapter,
+      { module: DeepHealthModule.forRootAsync({ controllerDecorators: [Public()], versionNeutral: false, useFactory: () => ({ checks: [db] }) }) },
+      { providers: [{ provide: APP_GUARD, useClass: JwtAuthGuard }], configure: (app) => app.enableVersioning({ type: VersioningType.URI, defaultVersion: '2' }) },
+    );
+    try {
+      expect((await running.get('/v2/health/ready')).status).toBe(200);
+      expect((await running.get('/v2/orders')).status).toBe(401);
+    } finally {
+      await running.close();
+    }
+  });
+
   it('is not throttled by the real ThrottlerGuard as APP_GUARD with SkipThrottle()', async () => {
     const throttled = { imports: [ThrottlerModule.forRoot([{ ttl: 60_000, limit: 3 }])], providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }] };
     const plain = await startHealthApp(adapter, { checks: [db] }, throttled);

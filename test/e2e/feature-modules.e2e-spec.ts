@@ -117,6 +117,14 @@ describe('forFeature validation', () => {
     ]);
   });
 
+  it('fails at boot when no forRoot runs the feature checks', async () => {
+    @Module({ imports: [SearchModule] })
+    class AppModule {}
+    await expect(NestFactory.createApplicationContext(AppModule, { logger: false, abortOnError: false })).rejects.toThrow(
+      /forFeature\(\) contributes checks, but the app imports no DeepHealthModule\.forRoot\(\)/,
+    );
+  });
+
   it('fails at boot on a clash between two feature modules', async () => {
     const check = () => defineCheck({ name: 'cache', run: () => 'pass' });
     @Module({ imports: [DeepHealthModule.forFeature({ checks: [check()] })] })

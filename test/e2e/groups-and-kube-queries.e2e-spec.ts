@@ -86,6 +86,10 @@ describe.each(TRANSPORTS)('groups and kube-style queries on %s', (transport) => 
     const bad = await running.get('/health/ready?exclude=nope');
     expect(bad.status).toBe(400);
     expect(bad.json).toMatchObject({ statusCode: 400, problems: [expect.stringContaining('no check named "nope" (known: process:event-loop, process:heap, postgres, redis, stripe)')], version: expect.any(String) });
+    const flood = await running.get(`/health/ready?${Array.from({ length: 500 }, (_, i) => `exclude=x${i}`).join('&')}`);
+    expect(flood.status).toBe(400);
+    expect(flood.json.problems).toHaveLength(11);
+    expect(flood.json.problems[10]).toBe('exclude: 490 more problems left out');
   });
 
   it('serves /livez, /readyz and /startupz at the root with kubernetesAliases', async () => {
@@ -99,13 +103,39 @@ describe.each(TRANSPORTS)('groups and kube-style queries on %s', (transport) => 
   });
 });
 
+describe.each(TRANSPORTS)('maintenance in groups and verbose answers on %s', (transport) => {
+  it('turns groups 503 like readiness, with a line of its own in ?verbose', async () => {
+    const running = await startHealthTransport(transport, {
+      adminToken: TOKEN,
+      checks: [defineCheck({ name: 'postgres', run: () => 'pass' })],
+      groups: { core: { checks: ['postgres'] } },
+    });
+    try {
+      const on = await running.request('PUT', '/health/maintenance', { headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'reindexing embeddings' }) });
+      expect(on.status).toBe(200);
+      const group = await running.get('/health/groups/core');
+      expect(group.status).toBe(503);
+      expect(group.headers.get('retry-after')).toBeTruthy();
+      const verbose = await running.get('/health/ready?verbose');
+      expect(verbose.status).toBe(503);
+      expect(verbose.text).toBe('[+]postgres ok\n[-]maintenance failed: reason withheld\nreadyz check failed\n');
+      expect((await running.get('/health/ready?verbose', auth)).text).toContain('[-]maintenance failed: reindexing embeddings\n');
+    } finally {
+      await running.close();
+    }
+  });
+});
+
 describe.each(TRANSPORTS)('aliases off by default on %s', (transport) => {
   it('does not take /livez and /readyz from the app', async () => {
-    const running = await startHealthTransport(transport, { checks: [] });
+    const running = await startHealthTransport(transport, { checks: [], service: { version: '2.0.0-β' } });
     try {
       expect((await running.get('/livez')).status).toBe(404);
       expect((await running.get('/readyz')).status).toBe(404);
-      expect((await running.get('/health/ready?verbose')).text).toBe('readyz check passed\n');
+      const verbose = await running.get('/health/ready?verbose');
+      expect(verbose.text).toBe('readyz check passed\n');
+      // A version that is not printable ASCII cannot go in a header as it is: replaced, never a 500.
+      expect(verbose.headers.get('x-health-version')).toBe('2.0.0-?');
     } finally {
       await running.close();
     }

@@ -43,11 +43,14 @@ describe('health server for apps without an HTTP adapter', () => {
     expect((await fetch(`${base}/../elsewhere`)).status).toBe(404);
     expect((await fetch(`${base}/ready`, { method: 'HEAD' })).status).toBe(200);
 
-    const bad = await fetch(`${base}/maintenance`, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}` }, body: '{not json' });
+    const admin = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
+    const plain = await fetch(`${base}/maintenance`, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ reason: 'reindex' }) });
+    expect(plain.status).toBe(415); // fetch sends a string as text/plain
+    const bad = await fetch(`${base}/maintenance`, { method: 'PUT', headers: admin, body: '{not json' });
     expect(bad.status).toBe(400);
-    const huge = await fetch(`${base}/maintenance`, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}` }, body: 'x'.repeat(100_000) });
+    const huge = await fetch(`${base}/maintenance`, { method: 'PUT', headers: admin, body: 'x'.repeat(100_000) });
     expect(huge.status).toBe(413);
-    const on = await fetch(`${base}/maintenance`, { method: 'PUT', headers: { authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ reason: 'reindex' }) });
+    const on = await fetch(`${base}/maintenance`, { method: 'PUT', headers: admin, body: JSON.stringify({ reason: 'reindex' }) });
     expect(on.status).toBe(200);
     const readyInMaintenance = await fetch(`${base}/ready`);
     expect(readyInMaintenance.status).toBe(503);

@@ -7,24 +7,9 @@
  * that composed each run's signal with its lifetime signal grew by ~60 bytes per check run
  * (+3.1 MB here, before commit 5f10e5a).
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { defineCheck } from '../../src/engine/check';
 import { HealthEngine } from '../../src/engine/health-engine';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-const tick = () => new Promise((resolve) => setImmediate(resolve));
-
-/** Heap in use after the current task ended (WeakRef targets are kept until then) and two full GCs. */
-async function heapUsed(): Promise<number> {
-  await tick();
-  gc();
-  await tick();
-  gc();
-  return process.memoryUsage().heapUsed;
-}
+import { heapUsed, tick } from '../support/heap';
 
 it('keeps no memory per check run (60,000 runs of uncached checks)', async () => {
   const engine = new HealthEngine({ timeoutMs: 800, cacheTtlMs: 0, deadlineMs: 900 });

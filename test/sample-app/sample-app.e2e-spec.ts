@@ -6,6 +6,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { pg as pgDriver } from '../integration/typeorm/fixtures';
+import { startPglite, type RunningPglite } from '../support/pglite';
+import { TcpFaultProxy } from '../support/tcp-fault-proxy';
 
 const root = resolve(__dirname, '../..');
 const TOKEN = 'sample-admin-token-0123456789';
@@ -98,7 +101,8 @@ describe('sample app on embedded defaults', () => {
   });
 
   it('answers 200 on /health/ready with Postgres, migrations and pgvector passing', async () => {
-    const ready = await get(`${base}/health/ready`);
+    // The DataSource connects and migrates in the background, after the app listens.
+    const ready = await until(() => get(`${base}/health/ready`), (r) => r.status === 200);
     expect(ready.status).toBe(200);
     expect(ready.body.serviceId).toBe('sample-app');
     for (const name of ['postgres', 'postgres:migrations', 'postgres:pgvector']) expect(ready.body.checks[name][0].status).toBe('pass');
@@ -152,7 +156,11 @@ describe('sample app with Redis, RabbitMQ and the worker process', () => {
 
   it('registers the Redis, BullMQ and RabbitMQ checks; no worker yet only warns', async () => {
     expect(web!.output()).toMatch(/active checks: .*redis, bullmq:embed-documents \(non-critical\), rabbitmq:document-events/);
-    const deep = await get(`${base}/health/deep`, { authorization: `Bearer ${TOKEN}` });
+    // Postgres, Redis and RabbitMQ connect in the background, after the app listens.
+    const deep = await until(
+      () => get(`${base}/health/deep`, { authorization: `Bearer ${TOKEN}` }),
+      (r) => ['postgres:migrations', 'redis', 'rabbitmq:document-events'].every((name) => r.body.checks?.[name]?.[0]?.status === 'pass'),
+    );
     expect(deep.status).toBe(200);
     expect(deep.body.checks.redis[0].status).toBe('pass');
     expect(deep.body.checks['rabbitmq:document-events'][0].status).toBe('pass');
@@ -210,4 +218,86 @@ describe('sample app with Redis, RabbitMQ and the worker process', () => {
     worker = undefined;
     await expect(fetch(`${workerBase}/health/live`)).rejects.toThrow();
   });
+});
+
+/** The outputs of the checks in a response, by name (`status: output`). */
+const outputs = (body: any): Record<string, string> =>
+  Object.fromEntries(Object.entries(body?.checks ?? {}).map(([name, [result]]: [string, any]) => [name, `${result.status}: ${result.output ?? ''}`]));
+
+// `DATABASE_URL=<a Postgres that is down> npm start`: the embedded PGlite (with pgvector) behind
+// the fault proxy, which refuses every connection (reset) until the test lets it through.
+describe('sample app with DATABASE_URL at a Postgres that is down', () => {
+  let pglite: RunningPglite;
+  let proxy: TcpFaultProxy;
+  let web: Running | undefined;
+
+  beforeAll(async () => {
+    const { vector } = await import('@electric-sql/pglite-pgvector');
+    pglite = await startPglite({ extensions: { vector }, maxConnections: 16 });
+    proxy = await TcpFaultProxy.start({ targetPort: pglite.port });
+  }, 60_000);
+  afterAll(async () => {
+    await stop(web);
+    await proxy?.close();
+    await pglite?.close();
+  }, 40_000);
+
+  it('serves liveness, reports the database, and recovers by itself when it comes up', async () => {
+    proxy.reset();
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const spawnedAt = Date.now();
+    web = await start('main', { PORT: String(port), HOST: '127.0.0.1', HEALTH_ADMIN_TOKEN: TOKEN, DATABASE_URL: `postgres://postgres@127.0.0.1:${proxy.port}/postgres` }, /active checks:/);
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const live = await until(() => get(`${base}/health/live`), (r) => r.status === 200, 10_000);
+    expect(live.status).toBe(200);
+    const bootToLiveMs = Date.now() - spawnedAt;
+    const startup = await get(`${base}/health/startup`, auth);
+    expect(startup.status).toBe(503);
+    expect(outputs(startup.body)['postgres:migrations']).toMatch(/^fail: connecting \(attempt \d+; last error: .*ECONNRESET/);
+    const ready = await get(`${base}/health/ready`, auth);
+    expect({ status: ready.status, postgres: outputs(ready.body).postgres }).toEqual({ status: 503, postgres: expect.stringMatching(/^fail: connecting/) });
+
+    const backAt = Date.now();
+    proxy.pass();
+    const recovered = await until(() => get(`${base}/health/ready`, auth), (r) => r.status === 200, 15_000);
+    expect({ status: recovered.status, outputs: recovered.status === 200 ? {} : outputs(recovered.body) }).toEqual({ status: 200, outputs: {} });
+    expect((await get(`${base}/health/startup`)).status).toBe(200);
+    expect(web.child.exitCode).toBeNull();
+    console.log(`sample app, Postgres down at boot: boot-to-live ${bootToLiveMs} ms (spawn to first 200); ready ${Date.now() - backAt} ms after the database came back`);
+  }, 60_000);
+});
+
+// The local Postgres 15 has no pgvector (Debian has no package for it): the sample's first
+// migration (CREATE EXTENSION vector) cannot run. Before, the process exited 1 with TypeORM's stack trace.
+describe('sample app on a Postgres without pgvector (the local Postgres 15)', () => {
+  const database = 'h12_sample_novector';
+  let web: Running | undefined;
+
+  beforeAll(async () => {
+    const admin = new pgDriver.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${database}`);
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
+  });
+  afterAll(() => stop(web), 40_000);
+
+  it('stays up; startup 503; pgvectorCheck and migrationsCheck say why', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    web = await start('main', { PORT: String(port), HOST: '127.0.0.1', HEALTH_ADMIN_TOKEN: TOKEN, DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}` }, /active checks:/);
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    const deep = await until(() => get(`${base}/health/deep`, auth), (r) => /migration \S+ failed/.test(outputs(r.body)['postgres:migrations'] ?? ''));
+    const found = outputs(deep.body);
+    expect(found['postgres:migrations']).toMatch(/^fail: migration CreateDocuments1712000000000 failed: .*extension "vector"/);
+    expect(found['postgres:pgvector']).toBe('fail: extension "vector" is not installed in this database (CREATE EXTENSION vector)');
+    expect(found.postgres).toBe('pass: ');
+    expect((await get(`${base}/health/startup`)).status).toBe(503);
+    expect((await get(`${base}/health/live`)).status).toBe(200);
+    // It keeps retrying the migration, in the same process.
+    await until(async () => web!.output(), (text) => (text.match(/migration CreateDocuments1712000000000 failed/g) ?? []).length >= 2);
+    expect(web.child.exitCode).toBeNull();
+    expect((await get(`${base}/health/live`)).status).toBe(200);
+  }, 60_000);
 });

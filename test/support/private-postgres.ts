@@ -7,7 +7,7 @@
  * ```ts
  * const pg = await PrivatePostgres.create(5441);   // initdb + start; ports 5441-5445 are h12's range
  * pg.url;                                         // postgres://postgres@127.0.0.1:5441/postgres
- * await pg.stop();  await pg.start();             // fast shutdown / start again, same data
+ * await pg.stop();  await pg.start();             // fast shutdown / start again, same data (no-ops when already so)
  * await pg.destroy();                             // stop and remove the data dir (afterAll)
  * ```
  */
@@ -39,13 +39,21 @@ export class PrivatePostgres {
     return pg;
   }
 
+  private running = false;
+
+  /** Starts the server (a no-op when it runs). */
   async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
     await this.asPostgres(
       `${BIN}/pg_ctl -D ${this.dir}/data -l ${this.dir}/log -w -t 30 -o "-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null`,
     );
   }
 
+  /** Stops the server (fast shutdown: open connections are closed); a no-op when it is stopped. */
   async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
     await this.asPostgres(`${BIN}/pg_ctl -D ${this.dir}/data -m fast -w -t 30 stop >/dev/null`).catch(() => undefined);
   }
 

@@ -4,6 +4,8 @@
  * Schemas are inline (no named components) so they cannot collide with the app's own models.
  */
 
+import { MAX_DURATION_SECONDS, MAX_REASON_LENGTH } from '../../maintenance/maintenance-request.js';
+
 /** The part of @nestjs/swagger this file uses (typed locally: the package is an optional peer). */
 interface SwaggerDecorators {
   ApiTags(...tags: string[]): ClassDecorator & MethodDecorator;
@@ -226,9 +228,9 @@ const ENABLE_BODY = {
   required: ['reason'],
   additionalProperties: false,
   properties: {
-    reason: { type: 'string', example: 'reindexing embeddings' },
+    reason: { type: 'string', minLength: 1, maxLength: MAX_REASON_LENGTH, example: 'reindexing embeddings' },
     until: { type: 'string', format: 'date-time', description: 'when maintenance ends (or durationSeconds)' },
-    durationSeconds: { type: 'integer', minimum: 1, description: 'how long maintenance lasts (or until)' },
+    durationSeconds: { type: 'integer', minimum: 1, maximum: MAX_DURATION_SECONDS, description: 'how long maintenance lasts (or until)' },
     scope: { type: 'string', enum: ['instance', 'fleet'], default: 'instance' },
     readOnly: { type: 'boolean', description: 'reject unsafe methods of the app’s own routes with 503' },
   },

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, Inject, Param, Put, Query, Res, SetMetadata, VERSION_NEUTRAL, type Type } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, Inject, Param, Put, Query, Req, Res, SetMetadata, VERSION_NEUTRAL, type Type } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AllowInMaintenance } from '../../maintenance/allow-in-maintenance.decorator.js';
@@ -7,6 +7,7 @@ import { toWire, type HealthHttpResponse } from '../health-response.js';
 import { HealthRequestHandler } from '../health-request-handler.js';
 import { HEALTH_ROUTES, KUBERNETES_ALIASES, type HealthRoute, type RouteMethod, type RouteRequest } from '../routes.js';
 import { healthOpenApi, type HealthOpenApi } from './health-openapi.js';
+import { FASTIFY_ROUTE_CONFIG, nestRouteRequest, ROUTE_CONFIG_KEY } from './adapter-bodies.js';
 
 /** Metadata set on the health controllers: lets an app's global guard or interceptor recognise them. */
 export const DEEP_HEALTH_CONTROLLER = 'nestjs-deep-health:controller';
@@ -87,20 +88,22 @@ interface ControllerInstance {
   write(res: unknown, response: HealthHttpResponse): void;
 }
 
-/** Adds `route.name(res, params, query, headers, body?)` to the controller, decorated as Nest reads it. */
+/** Adds `route.name(res, req, params, query, headers, body?)` to the controller, decorated as Nest reads it. */
 function defineRouteMethod(prototype: object, route: HealthRoute, docs: HealthOpenApi): void {
-  async function handle(this: ControllerInstance, res: unknown, params: RouteRequest['params'], query: RouteRequest['query'], headers: RouteRequest['headers'], body?: unknown) {
-    const request: RouteRequest = { params: params ?? {}, query: query ?? {}, headers: headers ?? {}, ...(route.body ? { body } : {}) };
-    this.write(res, await route.handle(this.handler, request));
+  async function handle(this: ControllerInstance, res: unknown, req: unknown, params: RouteRequest['params'], query: RouteRequest['query'], headers: RouteRequest['headers'], body?: unknown) {
+    this.write(res, await route.handle(this.handler, nestRouteRequest(req, route, params, query, headers, body)));
   }
   Object.defineProperty(handle, 'name', { value: route.name });
   Object.defineProperty(prototype, route.name, { value: handle, writable: true, configurable: true, enumerable: false });
   const key = route.name;
   Res()(prototype, key, 0);
-  Param()(prototype, key, 1);
-  Query()(prototype, key, 2);
-  Headers()(prototype, key, 3);
-  if (route.body) Body()(prototype, key, 4);
+  Req()(prototype, key, 1);
+  Param()(prototype, key, 2);
+  Query()(prototype, key, 3);
+  Headers()(prototype, key, 4);
+  if (route.body) Body()(prototype, key, 5);
+  // Read by the Fastify adapter (route `config`), so AdapterBodies knows the module's routes; Express ignores it.
+  Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG, { [ROUTE_CONFIG_KEY]: route.name }, handle);
   docs.route(route.name)(prototype, key, Object.getOwnPropertyDescriptor(prototype, key)!);
   MAPPINGS[route.method]([...route.paths])(prototype, key, Object.getOwnPropertyDescriptor(prototype, key)!);
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { toWire, type HealthHttpResponse } from '../health-response.js';
 import type { HealthRequest, HealthRequestHandler } from '../health-request-handler.js';
 import { HEALTH_ROUTES, matchRoute, type HealthRoute, type RouteRequest } from '../routes.js';
+import { readJsonBody } from '../request-body.js';
 
 export interface HealthServerOptions {
   /** @default env `HEALTH_PORT`, else 9000 */
@@ -13,8 +14,6 @@ export interface HealthServerOptions {
    */
   host?: string;
 }
-
-export const MAX_BODY_BYTES = 16 * 1024;
 
 /**
  * A minimal HTTP server for the same endpoints, for apps without an HTTP adapter (workers made
@@ -74,7 +73,8 @@ export class HealthServer {
     const rawPath = target.split('?', 1)[0]!;
     const url = new URL(target.startsWith('/') ? target : `/${target}`, 'http://health.local');
     const headers = req.headers;
-    const request: HealthRequest = { authorization: headers.authorization };
+    const client = req.socket.remoteAddress;
+    const request: HealthRequest = { authorization: headers.authorization, client };
     const notFound = () => this.handler.error(404, 'Not Found', `no route ${req.method} ${rawPath.slice(0, 200)}`, request);
     const prefix = `/${this.basePath}`;
     const path = rawPath.replace(/\/+$/, '');
@@ -85,13 +85,9 @@ export class HealthServer {
     const match = atRoot ?? matchRoute(this.routes, method, path.slice(prefix.length + 1));
     if (!match) return this.write(res, notFound(), req);
     if ('malformed' in match) return this.write(res, this.handler.error(400, 'Bad Request', match.malformed, request), req);
-    let body: unknown;
-    if (match.route.body === 'json') {
-      const read = await readJson(req);
-      if ('problem' in read) return this.write(res, this.handler.error(read.status, read.error, read.problem, request, {}, { Connection: 'close' }), req);
-      body = read.value;
-    }
-    const routeRequest: RouteRequest = { params: match.params, query: queryObject(url.searchParams), headers, ...(match.route.body ? { body } : {}) };
+    // The handler decides what a body problem means (after the token and the Content-Type).
+    const body = match.route.body === 'json' ? await readJsonBody(req) : undefined;
+    const routeRequest: RouteRequest = { params: match.params, query: queryObject(url.searchParams), headers, url: target, client, ...(body ? { body } : {}) };
     return this.write(res, await match.route.handle(this.handler, routeRequest), req);
   }
 
@@ -110,36 +106,4 @@ function queryObject(params: URLSearchParams): RouteRequest['query'] {
     query[key] = values.length === 1 ? values[0] : values;
   }
   return query;
-}
-
-type BodyResult = { value: unknown } | { problem: string; status: number; error: string };
-
-function readJson(req: IncomingMessage): Promise<BodyResult> {
-  const tooLarge: BodyResult = { problem: `body larger than ${MAX_BODY_BYTES} bytes`, status: 413, error: 'Payload Too Large' };
-  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return Promise.resolve(tooLarge);
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        // Stop buffering; the rest is discarded and the connection closes after the 413.
-        req.removeAllListeners('data');
-        req.resume();
-        resolve(tooLarge);
-      } else {
-        chunks.push(chunk);
-      }
-    });
-    req.once('error', () => resolve({ problem: 'request body could not be read', status: 400, error: 'Bad Request' }));
-    req.once('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      if (!text.trim()) return resolve({ value: undefined });
-      try {
-        resolve({ value: JSON.parse(text) });
-      } catch {
-        resolve({ problem: 'body is not valid JSON', status: 400, error: 'Bad Request' });
-      }
-    });
-  });
 }
