@@ -139,7 +139,8 @@ describe('HealthEngine', () => {
     const check = defineCheck({ name: 'db', run: async () => { runs++; await sleep(50); } });
     const evaluations = await Promise.all(Array.from({ length: 100 }, () => engine.evaluate([check])));
     expect(runs).toBe(1);
-    expect(evaluations.every((e) => e.status === 'pass')).toBe(true);
+    expect(evaluations.length).toBe(100);
+    expect(evaluations.filter((e) => e.status !== 'pass')).toEqual([]);
   });
 
   it('serves the last result while refreshing in the background', async () => {

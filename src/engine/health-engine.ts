@@ -49,6 +49,10 @@ export interface UserDefaults {
   readonly failureCacheTtlMs?: number;
 }
 
+/** Built-in defaults, used when neither the check, the module `defaults` nor a factory says otherwise. */
+export const DEFAULT_TIMEOUT_MS = 800;
+export const DEFAULT_CACHE_TTL_MS = 5000;
+export const DEFAULT_DEADLINE_MS = 900;
 /** When no one says otherwise, a failed result is reused this long. */
 export const DEFAULT_FAILURE_CACHE_TTL_MS = 1000;
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, t
 import type { Server } from 'node:http';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
-import { DEEP_HEALTH_OPTIONS } from '../module/tokens.js';
+import { DEEP_HEALTH_OPTIONS } from '../tokens/deep-health-options.token.js';
 
 const DRAIN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 /** How long the HTTP server may take to finish the requests in flight before the adapter closes it anyway. */

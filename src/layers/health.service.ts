@@ -10,7 +10,7 @@ import { GracefulDrain } from './graceful-drain.js';
 import type { MaintenanceState } from '../maintenance/maintenance-state.js';
 import { MaintenanceService } from '../maintenance/maintenance.service.js';
 import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
-import { DEEP_HEALTH_OPTIONS } from '../module/tokens.js';
+import { DEEP_HEALTH_OPTIONS } from '../tokens/deep-health-options.token.js';
 import { ProcessMonitor } from './process-checks.js';
 import type { HealthCheck } from '../engine/check.js';
 import { HealthEngine, type CheckResult, type Evaluation } from '../engine/health-engine.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { defineCheck, pass, warn, type HealthCheck } from '../engine/check.js';
 import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
-import { DEEP_HEALTH_OPTIONS } from '../module/tokens.js';
+import { DEEP_HEALTH_OPTIONS } from '../tokens/deep-health-options.token.js';
 import { describeError } from '../engine/redact.js';
 import type { ResolvedMaintenanceOptions } from './maintenance-options.js';
 import { MAINTENANCE_STORE_CHECK } from './maintenance-store.js';

@@ -2,7 +2,9 @@ import { hostname } from 'node:os';
 import { resolveStatusPageOptions, resolveWebhooks } from '../status-page/status-page-options.js';
 import { isHealthCheck } from '../engine/check.js';
 import { FAILURE_TTL_ABOVE_TTL } from '../engine/messages.js';
-import { DEFAULT_FAILURE_CACHE_TTL_MS, type UserDefaults } from '../engine/health-engine.js';
+import { DEFAULT_CACHE_TTL_MS, DEFAULT_DEADLINE_MS, DEFAULT_FAILURE_CACHE_TTL_MS, DEFAULT_TIMEOUT_MS, type UserDefaults } from '../engine/health-engine.js';
+
+export { DEFAULT_CACHE_TTL_MS, DEFAULT_DEADLINE_MS, DEFAULT_TIMEOUT_MS };
 import { resolveMaintenanceOptions } from '../maintenance/maintenance-options.js';
 import { MAINTENANCE_STORE_CHECK } from '../maintenance/maintenance-store.js';
 import { STORE_CHECK_NAME_TAKEN } from '../maintenance/messages.js';
@@ -17,9 +19,6 @@ import { PROCESS_CHECK_NAMES } from '../layers/process-checks.js';
 import { METRIC_NAME, type MetricsRegistry, type ResolvedMetricsOptions } from '../metrics/health-metrics.js';
 
 export const DEFAULT_PATH = 'health';
-export const DEFAULT_TIMEOUT_MS = 800;
-export const DEFAULT_CACHE_TTL_MS = 5000;
-export const DEFAULT_DEADLINE_MS = 900;
 export const DEFAULT_METRICS_PREFIX = 'deep_health_';
 export const DEFAULT_SERVER_PORT = 9000;
 

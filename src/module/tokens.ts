@@ -1,11 +1,2 @@
-import { Inject } from '@nestjs/common';
-
-/** Injection token of the validated, defaulted module options. */
-export const DEEP_HEALTH_OPTIONS = Symbol('nestjs-deep-health:options');
-
-export function getDeepHealthOptionsToken(): symbol {
-  return DEEP_HEALTH_OPTIONS;
-}
-
-/** Injects the resolved `ResolvedHealthOptions`. */
-export const InjectDeepHealthOptions = (): ParameterDecorator => Inject(DEEP_HEALTH_OPTIONS);
+// The token lives at the bottom of the graph (src/tokens/) so the layers below the module can inject it.
+export { DEEP_HEALTH_OPTIONS, getDeepHealthOptionsToken, InjectDeepHealthOptions } from '../tokens/deep-health-options.token.js';

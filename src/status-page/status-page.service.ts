@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { hostname } from 'node:os';
 import { HealthService } from '../layers/health.service.js';
 import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
-import { DEEP_HEALTH_OPTIONS } from '../module/tokens.js';
+import { DEEP_HEALTH_OPTIONS } from '../tokens/deep-health-options.token.js';
 import { CheckHistory, type CheckHistorySnapshot } from './check-history.js';
 import type { FleetHeartbeat } from './fleet-store.js';
 import { FleetView, type FleetReport } from './fleet-view.js';

@@ -1,7 +1,7 @@
 import { defineCheck, type CheckOptions, type CheckOutcome, type HealthCheck } from '../engine/check.js';
 import { HealthEngine } from '../engine/health-engine.js';
 import { describeError } from '../engine/redact.js';
-import { DEFAULT_DEADLINE_MS, DEFAULT_TIMEOUT_MS } from '../module/resolve-options.js';
+import { DEFAULT_DEADLINE_MS, DEFAULT_TIMEOUT_MS } from '../engine/health-engine.js';
 
 /**
  * The shape of a @nestjs/terminus indicator result, written out here so that users who do not

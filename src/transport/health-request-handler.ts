@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthService, type LayerReport, type ReportLayer } from '../layers/health.service.js';
 import { InvalidMaintenanceRequestError, MaintenanceService, MaintenanceStoreUnavailableError } from '../maintenance/maintenance.service.js';
 import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
-import { DEEP_HEALTH_OPTIONS } from '../module/tokens.js';
+import { DEEP_HEALTH_OPTIONS } from '../tokens/deep-health-options.token.js';
 import { isAuthorized } from './admin-auth.js';
 import { AuthFailureBudget } from './auth-failure-budget.js';
 import { unsupportedContentType, type BodyIntake } from './request-body.js';

@@ -5,7 +5,5 @@
 export { postgresCheck, type PostgresCheckOptions } from './postgres.health.js';
 export { migrationsCheck, type MigrationsCheckOptions } from './migrations.health.js';
 export { pgvectorCheck, type PgvectorCheckOptions } from './pgvector.health.js';
-/** @deprecated Import from `nestjs-deep-health/prisma` (its types never mention typeorm). */
-export { prismaMigrationsCheck, PRISMA_MIGRATION_LOCK_KEY, type PrismaMigrationsCheckOptions } from '../prisma/index.js';
 export type { SqlQueryable } from './pg-session.js';
 export { DataSourceStarter, dataSourceStartState, type DataSourceStarterOptions, type DataSourceStartState, type DataSourceStartPhase, type RetryOptions } from '../../connect/index.js';

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { migrationsCheck, pgvectorCheck, postgresCheck, prismaMigrationsCheck } from './index';
+import { migrationsCheck, pgvectorCheck, postgresCheck } from './index';
+import { prismaMigrationsCheck } from '../prisma/index';
 import { nameList } from './messages';
 import { compareVersions, regclassText, statementTimeoutFor } from './pg-session';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
 import type { ResolvedHealthOptions } from '../../module/deep-health-options.js';
-import { DEEP_HEALTH_OPTIONS } from '../../module/tokens.js';
+import { DEEP_HEALTH_OPTIONS } from '../../tokens/deep-health-options.token.js';
 import { HealthRequestHandler } from '../health-request-handler.js';
 import { discardBody, fastifyBodyProblem, MAX_BODY_BYTES, readJsonBody, type BodyIntake } from '../request-body.js';
 import { toWire } from '../health-response.js';

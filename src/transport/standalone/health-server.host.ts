@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HealthRequestHandler } from '../health-request-handler.js';
 import type { ResolvedHealthOptions } from '../../module/deep-health-options.js';
-import { DEEP_HEALTH_OPTIONS } from '../../module/tokens.js';
+import { DEEP_HEALTH_OPTIONS } from '../../tokens/deep-health-options.token.js';
 import { HealthServer } from './health-server.js';
 import { HEALTH_ROUTES, KUBERNETES_ALIASES } from '../routes.js';
 

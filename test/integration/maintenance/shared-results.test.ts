@@ -102,7 +102,7 @@ describe('shared check results through Redis (6379)', () => {
 
   it('makes one provider call per TTL for the whole fleet', async () => {
     const first = await probeAll(fleet);
-    expect(first.every((r) => r.status === 200 && r.json.checks.llm[0].status === 'pass')).toBe(true);
+    expect(first.map((r) => [r.status, r.json.checks.llm[0].status]).filter(([status, llm]) => status !== 200 || llm !== 'pass')).toEqual([]);
     expect(provider.state.calls).toBe(1);
     // Every replica reports the same observation (same time), so its age is visible as such.
     expect(new Set(first.map((r) => r.json.checks.llm[0].time)).size).toBe(1);
@@ -157,7 +157,7 @@ describe('shared check results while Redis is unreachable (own redis-server)', (
     const started = Date.now();
     const answers = await probeAll(fleet);
     expect(Date.now() - started).toBeLessThan(2000);
-    expect(answers.every((r) => r.status === 200 && r.json.checks.llm[0].status === 'pass')).toBe(true);
+    expect(answers.map((r) => [r.status, r.json.checks.llm[0].status]).filter(([status, llm]) => status !== 200 || llm !== 'pass')).toEqual([]);
     expect(provider.state.calls).toBe(1 + REPLICAS);
   });
 });
