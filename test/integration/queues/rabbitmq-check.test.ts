@@ -144,7 +144,7 @@ describe('rabbitmqCheck with the application connection', () => {
       new TypeError(
         [
           'Invalid rabbitmqCheck options (2 problems):',
-          '  - connection: must be an amqplib connection (with createChannel()), got an object',
+          '  - connection: must be an amqplib connection (with createChannel()) or an amqp-connection-manager connection, got an object',
           '  - queue: is required',
         ].join('\n'),
       ),
