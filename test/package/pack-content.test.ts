@@ -14,7 +14,7 @@ interface PackResult {
   unpackedSize: number;
 }
 
-const SHIPPED = [/^dist\/.+\.js$/, /^dist\/.+\.d\.ts$/, /^docs\/.+\.md$/, /^(package\.json|README\.md|CHANGELOG\.md|LICENSE)$/];
+const SHIPPED = [/^dist\/.+\.js$/, /^dist\/.+\.d\.ts$/, /^docs\/.+\.md$/, /^docs\/images\/[\w.-]+\.png$/, /^(package\.json|README\.md|CHANGELOG\.md|LICENSE)$/];
 
 /** Every file path named by package.json: main, types, bin and each exports condition. */
 function declaredTargets(): string[] {

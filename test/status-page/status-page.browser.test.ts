@@ -40,6 +40,7 @@ function switchable(name: string, options: { critical?: boolean; output?: string
 describe.each(ADAPTERS)('status page in Chromium (%s)', (adapter) => {
   let app: RunningApp | undefined;
   afterEach(async () => {
+    await browser.closePages();
     await app?.close();
     app = undefined;
   });
@@ -50,7 +51,7 @@ describe.each(ADAPTERS)('status page in Chromium (%s)', (adapter) => {
     const { page, problems } = await browser.open(`${app.url}/health/ui`);
     await page.waitForSelector(AFTER_TWO_REFRESHES);
     expect(await page.textContent('#service-name')).toBe('orders-api');
-    expect(await page.textContent('#service-meta')).toMatch(/^version 1\.4\.2 · release 9f1c2ab · up \d+ s$/);
+    expect(await page.textContent('#service-meta')).toMatch(/^version 1\.4\.2 · release 9f1c2ab · up \d+ (s|min|h)$/);
     const layers = await page.$$eval('.layer', (tiles) => tiles.map((t) => `${t.id}=${t.getAttribute('data-status')} ${t.querySelector('.code')!.textContent}`));
     expect(layers).toEqual(['layer-live=pass HTTP 200', 'layer-startup=pass HTTP 200', 'layer-ready=pass HTTP 200', 'layer-deep=pass HTTP 200']);
     expect(await page.getAttribute('tr[data-check="postgres"]', 'data-status')).toBe('pass');
