@@ -40,9 +40,12 @@ function switchable(name: string, options: { critical?: boolean; output?: string
 describe.each(ADAPTERS)('status page in Chromium (%s)', (adapter) => {
   let app: RunningApp | undefined;
   afterEach(async () => {
-    await browser.closePages();
+    // The whole browser goes, not only its pages: Chromium keeps keep-alive sockets to the app after a
+    // page closes, and a server's close waits for them. A fresh browser per test holds none.
+    await browser.close();
     await app?.close();
     app = undefined;
+    browser = await Browser.launch();
   });
 
   it('loads with no console error under its CSP and shows service, layers and checks', async () => {
