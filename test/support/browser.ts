@@ -82,14 +82,6 @@ export class Browser {
     return file;
   }
 
-  /**
-   * Closes every open page, so no poll keeps a connection to an app the test is about to close
-   * (a server waits for its busy keep-alive connections).
-   */
-  async closePages(): Promise<void> {
-    await Promise.all(this.context.pages().map((page) => page.close().catch(() => undefined)));
-  }
-
   async close(): Promise<void> {
     await this.context.close().catch(() => undefined);
     rmSync(this.profile, { recursive: true, force: true });
