@@ -40,10 +40,12 @@ export function toWire(response: HealthHttpResponse): WireResponse {
   return wire;
 }
 
+/**
+ * Never stored, never reused without asking (RFC 9111). `Pragma` and `Expires` are left out: they
+ * speak to HTTP/1.0 caches, which `Cache-Control` supersedes, and each header costs every probe.
+ */
 export const NO_CACHE_HEADERS = {
   'Cache-Control': 'no-cache, no-store, must-revalidate',
-  Pragma: 'no-cache',
-  Expires: '0',
 } as const;
 
 const HEALTH_JSON = 'application/health+json; charset=utf-8';

@@ -42,7 +42,7 @@ function auth(request: RouteRequest): HealthRequest {
 
 /** Authorization and the query (`?verbose`, `?exclude=`), for the report routes. */
 function report(request: RouteRequest): HealthRequest {
-  return { ...auth(request), query: request.query };
+  return { authorization: request.headers.authorization, client: request.client, query: request.query };
 }
 
 /** A maintenance change as the handler takes it: the raw query string, the Content-Type, the body. */

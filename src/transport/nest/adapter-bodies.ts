@@ -127,16 +127,32 @@ function fastifyRouteRequest(request: FastifyRequestLike, body: BodyIntake | und
   };
 }
 
-/** The route request a Nest controller hands to the route table, from either adapter's request. */
-export function nestRouteRequest(req: unknown, route: HealthRoute, params: RouteRequest['params'], query: RouteRequest['query'], headers: RouteRequest['headers'], body: unknown): RouteRequest {
-  const raw = req as { originalUrl?: string; url?: string; ip?: string; [BODY_INTAKE]?: BodyIntake };
+/** The request fields both adapters' requests have (Express `req`, Fastify `request`). */
+interface AdapterRequest {
+  params?: RouteRequest['params'];
+  query?: RouteRequest['query'];
+  headers?: RouteRequest['headers'];
+  originalUrl?: string;
+  url?: string;
+  ip?: string;
+  body?: unknown;
+  [BODY_INTAKE]?: BodyIntake;
+}
+
+/**
+ * The route request a Nest controller hands to the route table, read from the response the
+ * adapter gave it: Fastify's reply has `request`, Express's response `req`.
+ */
+export function nestRouteRequest(res: unknown, route: HealthRoute): RouteRequest {
+  const response = res as { request?: AdapterRequest; req?: AdapterRequest };
+  const req = response.request ?? response.req ?? {};
   return {
-    params: params ?? {},
-    query: query ?? {},
-    headers: headers ?? {},
-    url: raw.originalUrl ?? raw.url ?? '',
-    client: raw.ip,
-    ...(route.body ? { body: raw[BODY_INTAKE] ?? { value: body } } : {}),
+    params: req.params ?? {},
+    query: req.query ?? {},
+    headers: req.headers ?? {},
+    url: req.originalUrl ?? req.url ?? '',
+    client: req.ip,
+    ...(route.body ? { body: req[BODY_INTAKE] ?? { value: req.body } } : {}),
   };
 }
 

@@ -1,11 +1,11 @@
-import { Body, Controller, Delete, Get, Headers, Inject, Param, Put, Query, Req, Res, SetMetadata, VERSION_NEUTRAL, type Type } from '@nestjs/common';
+import { Controller, Delete, Get, Inject, Put, Res, SetMetadata, VERSION_NEUTRAL, type Type } from '@nestjs/common';
 import { PATH_METADATA } from '@nestjs/common/constants.js';
 import { HttpAdapterHost } from '@nestjs/core';
 import { AllowInMaintenance } from '../../maintenance/allow-in-maintenance.decorator.js';
 import type { ServerResponse } from 'node:http';
 import { toWire, type HealthHttpResponse } from '../health-response.js';
 import { HealthRequestHandler } from '../health-request-handler.js';
-import { HEALTH_ROUTES, KUBERNETES_ALIASES, type HealthRoute, type RouteMethod, type RouteRequest } from '../routes.js';
+import { HEALTH_ROUTES, KUBERNETES_ALIASES, type HealthRoute, type RouteMethod } from '../routes.js';
 import { healthOpenApi, type HealthOpenApi } from './health-openapi.js';
 import { FASTIFY_ROUTE_CONFIG, nestRouteRequest, ROUTE_CONFIG_KEY } from './adapter-bodies.js';
 
@@ -88,10 +88,14 @@ interface ControllerInstance {
   write(res: unknown, response: HealthHttpResponse): void;
 }
 
-/** Adds `route.name(res, req, params, query, headers, body?)` to the controller, decorated as Nest reads it. */
+/**
+ * Adds `route.name(res)` to the controller, decorated as Nest reads it. The one parameter is the
+ * response: the request (params, query, headers, body) is read from it, so Nest extracts one
+ * argument per probe instead of six, and an app's global pipes never see the module's inputs.
+ */
 function defineRouteMethod(prototype: object, route: HealthRoute, docs: HealthOpenApi): void {
-  function handle(this: ControllerInstance, res: unknown, req: unknown, params: RouteRequest['params'], query: RouteRequest['query'], headers: RouteRequest['headers'], body?: unknown) {
-    const response = route.handle(this.handler, nestRouteRequest(req, route, params, query, headers, body));
+  function handle(this: ControllerInstance, res: unknown) {
+    const response = route.handle(this.handler, nestRouteRequest(res, route));
     // A fresh cached answer comes back synchronously: written with no await in between.
     if (!(response instanceof Promise)) return this.write(res, response);
     return response.then((settled) => this.write(res, settled));
@@ -100,11 +104,6 @@ function defineRouteMethod(prototype: object, route: HealthRoute, docs: HealthOp
   Object.defineProperty(prototype, route.name, { value: handle, writable: true, configurable: true, enumerable: false });
   const key = route.name;
   Res()(prototype, key, 0);
-  Req()(prototype, key, 1);
-  Param()(prototype, key, 2);
-  Query()(prototype, key, 3);
-  Headers()(prototype, key, 4);
-  if (route.body) Body()(prototype, key, 5);
   // Read by the Fastify adapter (route `config`), so AdapterBodies knows the module's routes; Express ignores it.
   Reflect.defineMetadata(FASTIFY_ROUTE_CONFIG, { [ROUTE_CONFIG_KEY]: route.name }, handle);
   docs.route(route.name)(prototype, key, Object.getOwnPropertyDescriptor(prototype, key)!);
