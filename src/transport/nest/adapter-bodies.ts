@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
-import type { ResolvedHealthOptions } from '../../module/deep-health-options.js';
+import type { OptionsForTransport } from '../transport-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../../tokens/deep-health-options.token.js';
 import { HealthRequestHandler } from '../health-request-handler.js';
 import { discardBody, fastifyBodyProblem, MAX_BODY_BYTES, readJsonBody, type BodyIntake } from '../request-body.js';
@@ -66,7 +66,7 @@ interface FastifyReplyLike {
 export class AdapterBodies {
   constructor(
     adapterHost: HttpAdapterHost,
-    @Inject(DEEP_HEALTH_OPTIONS) private readonly options: ResolvedHealthOptions,
+    @Inject(DEEP_HEALTH_OPTIONS) private readonly options: Pick<OptionsForTransport, 'path'>,
     private readonly handler: HealthRequestHandler,
   ) {
     // No HTTP adapter: an application context (the standalone server reads its own bodies).
