@@ -23,7 +23,7 @@ export { MaintenanceGuard } from './maintenance/maintenance.guard.js';
 export { AllowInMaintenance, ALLOW_IN_MAINTENANCE } from './maintenance/allow-in-maintenance.decorator.js';
 export type { MaintenanceStore, StoreCallOptions } from './maintenance/maintenance-store.js';
 export type { MaintenanceOptions } from './maintenance/maintenance-options.js';
-export type { SharedResultsOptions } from './module/shared-results-options.js';
+export type { SharedResultsOptions } from './layers/shared-results-options.js';
 export type { SharedResultStore, SharedCheckResult, SharedResultSettings } from './engine/health-engine.js';
 export { redactSecrets, describeError } from './engine/redact.js';
 export { fromTerminus, toTerminus, type TerminusIndicatorFunction, type TerminusIndicatorResult, type TerminusIndicatorStatus } from './terminus/terminus-adapters.js';

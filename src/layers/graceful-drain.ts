@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, Optional, type BeforeApplicationShutdown, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleDestroy } from '@nestjs/common';
 import type { Server } from 'node:http';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
+import type { OptionsForLayers } from './layer-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../tokens/deep-health-options.token.js';
 
 const DRAIN_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
@@ -33,7 +33,7 @@ export class GracefulDrain implements OnApplicationBootstrap, OnModuleDestroy, B
   private readonly onSignal = (signal: NodeJS.Signals) => this.start(signal);
 
   constructor(
-    @Inject(DEEP_HEALTH_OPTIONS) private readonly options: ResolvedHealthOptions,
+    @Inject(DEEP_HEALTH_OPTIONS) private readonly options: Pick<OptionsForLayers, 'shutdown'>,
     @Optional() private readonly adapterHost?: HttpAdapterHost,
   ) {}
 

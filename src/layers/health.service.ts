@@ -9,7 +9,7 @@ import {
 import { GracefulDrain } from './graceful-drain.js';
 import type { MaintenanceState } from '../maintenance/maintenance-state.js';
 import { MaintenanceService } from '../maintenance/maintenance.service.js';
-import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
+import type { OptionsForLayers } from './layer-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../tokens/deep-health-options.token.js';
 import { ProcessMonitor } from './process-checks.js';
 import type { HealthCheck } from '../engine/check.js';
@@ -73,7 +73,7 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
   private readonly shown = new WeakMap<LayerReport, LayerReport>();
 
   constructor(
-    @Inject(DEEP_HEALTH_OPTIONS) private readonly options: ResolvedHealthOptions,
+    @Inject(DEEP_HEALTH_OPTIONS) private readonly options: OptionsForLayers,
     private readonly maintenance: MaintenanceService,
     private readonly drain: GracefulDrain,
   ) {
@@ -308,7 +308,7 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
 }
 
 /** Every secret the module knows: the admin token and every check's own (masked in all results). */
-export function registeredSecrets(options: Pick<ResolvedHealthOptions, 'adminToken' | 'checks'>): string[] {
+export function registeredSecrets(options: Pick<OptionsForLayers, 'adminToken' | 'checks'>): string[] {
   return [...new Set([...(options.adminToken ? [options.adminToken] : []), ...options.checks.flatMap((check) => check.secrets)])];
 }
 

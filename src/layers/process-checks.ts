@@ -2,7 +2,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { defineCheck, type HealthCheck } from '../engine/check.js';
 import type { HealthStatus } from '../engine/health-status.js';
-import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
+import type { ResolvedLivenessOptions } from './layer-options.js';
 
 const WINDOW_MS = 5000;
 const RESOLUTION_MS = 10;
@@ -26,7 +26,7 @@ export class ProcessMonitor {
   private timer?: NodeJS.Timeout;
   private lastWindowP99Ms = 0;
 
-  constructor(liveness: ResolvedHealthOptions['liveness']) {
+  constructor(liveness: ResolvedLivenessOptions) {
     const { eventLoopDelay, heap } = liveness;
     if (eventLoopDelay) {
       this.checks.push(

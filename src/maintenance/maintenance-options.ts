@@ -43,6 +43,11 @@ export interface ResolvedMaintenanceOptions {
   storeTimeoutMs: number;
 }
 
+/** What MaintenanceService reads of the resolved module options (the module's `ResolvedHealthOptions` extends it). */
+export interface OptionsForMaintenance {
+  maintenance: ResolvedMaintenanceOptions;
+}
+
 export const MAINTENANCE_DEFAULTS = { retryAfterSeconds: 60, pollIntervalMs: 5000, storeTimeoutMs: 2000 } as const;
 
 const KEYS = ['enabled', 'reason', 'readOnly', 'retryAfterSeconds', 'store', 'pollIntervalMs', 'storeTimeoutMs'];

@@ -1,9 +1,8 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { defineCheck, pass, warn, type HealthCheck } from '../engine/check.js';
-import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../tokens/deep-health-options.token.js';
 import { describeError } from '../engine/redact.js';
-import type { ResolvedMaintenanceOptions } from './maintenance-options.js';
+import type { OptionsForMaintenance, ResolvedMaintenanceOptions } from './maintenance-options.js';
 import { MAINTENANCE_STORE_CHECK } from './maintenance-store.js';
 import { parseDisableRequest, parseEnableRequest, parseStoredState } from './maintenance-request.js';
 import { OFF, type DisableMaintenance, type EnableMaintenance, type MaintenanceScope, type MaintenanceState } from './maintenance-state.js';
@@ -71,7 +70,7 @@ export class MaintenanceService implements OnModuleInit, OnModuleDestroy {
   private unsubscribe?: () => Promise<void> | void;
   private closed = false;
 
-  constructor(@Inject(DEEP_HEALTH_OPTIONS) healthOptions: ResolvedHealthOptions) {
+  constructor(@Inject(DEEP_HEALTH_OPTIONS) healthOptions: OptionsForMaintenance) {
     this.options = healthOptions.maintenance;
     const { initial } = this.options;
     if (initial) {

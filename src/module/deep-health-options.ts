@@ -1,53 +1,18 @@
-import type { AuthFailureBudgetOptions, ResolvedAuthFailureBudget } from '../transport/auth-failure-budget.js';
 import type { DynamicModule, ForwardReference, InjectionToken, OptionalFactoryDependency, Type } from '@nestjs/common';
-import type { MetricsOptions, ResolvedMetricsOptions } from '../metrics/health-metrics.js';
-import type { HealthServerOptions } from '../transport/standalone/health-server.js';
 import type { HealthCheck } from '../engine/check.js';
-import type { UserDefaults } from '../engine/health-engine.js';
 import type { StatusTransition } from '../engine/transitions.js';
-import type { ResolvedStatusPageOptions, ResolvedWebhook, StatusPageOptions, WebhookOptions } from '../status-page/status-page-options.js';
-import type { MaintenanceOptions, ResolvedMaintenanceOptions } from '../maintenance/maintenance-options.js';
-import type { ResolvedSharedResults, SharedResultsOptions } from './shared-results-options.js';
+import type { ServiceInfo } from '../identity/service-info.js';
+import type { LivenessOptions, OptionsForLayers, ShutdownOptions } from '../layers/layer-options.js';
+import type { SharedResultsOptions } from '../layers/shared-results-options.js';
+import type { MaintenanceOptions, OptionsForMaintenance } from '../maintenance/maintenance-options.js';
+import type { MetricsOptions, ResolvedMetricsOptions } from '../metrics/health-metrics.js';
+import type { OptionsForStatusPage, StatusPageOptions, WebhookOptions } from '../status-page/status-page-options.js';
+import type { AuthFailureBudgetOptions } from '../transport/auth-failure-budget.js';
+import type { HealthServerOptions } from '../transport/standalone/health-server.js';
+import type { DetailsPolicy, OptionsForTransport, ResponseFormat } from '../transport/transport-options.js';
 
-/** Who may see failure outputs and details in responses. */
-export type DetailsPolicy = 'always' | 'when-authorized' | 'never';
-
-/** Response body shape. */
-export type ResponseFormat = 'ietf' | 'terminus';
-
-export interface ServiceInfo {
-  /** `serviceId` in responses. @default the app's package.json `name` */
-  name?: string;
-  /** @default env `APP_VERSION`, else the app's package.json `version` */
-  version?: string;
-  /** @default env `RELEASE_ID`, else env `GIT_SHA` */
-  releaseId?: string;
-  description?: string;
-}
-
-export interface LivenessOptions {
-  /**
-   * Event-loop delay (p99 over the last window) thresholds, or `false` to leave it out.
-   * @default { warnMs: 200, failMs: 1000 }
-   */
-  eventLoopDelay?: false | { warnMs?: number; failMs?: number };
-  /**
-   * Heap used as a fraction of V8's heap limit, or `false` to leave it out.
-   * @default { warnRatio: 0.9, failRatio: 0.98 }
-   */
-  heap?: false | { warnRatio?: number; failRatio?: number };
-}
-
-export interface ShutdownOptions {
-  /**
-   * After SIGTERM or SIGINT, how long readiness answers 503 before Nest closes anything, so load
-   * balancers and kube-proxy stop routing here first; in-flight requests finish meanwhile. A second
-   * signal ends the drain at once. Use it with `app.enableShutdownHooks()` (without it, the process
-   * still drains, then exits on the signal without Nest's shutdown hooks).
-   * @default 0 (in Kubernetes: more than readiness periodSeconds x failureThreshold, less than terminationGracePeriodSeconds)
-   */
-  drainDelayMs?: number;
-}
+// Option types owned by the folders that read them, re-exported here as part of the module's options.
+export type { DetailsPolicy, LivenessOptions, ResponseFormat, ServiceInfo, ShutdownOptions };
 
 /** What `onStatusChange` receives: one status transition of a check. */
 export type StatusChangeEvent = StatusTransition;
@@ -231,29 +196,13 @@ export interface DeepHealthOptionsFactory {
   createDeepHealthOptions(): DeepHealthModuleOptions | Promise<DeepHealthModuleOptions>;
 }
 
-export interface ResolvedHealthOptions {
-  path: string;
-  checks: HealthCheck[];
-  service: { name: string; version: string; releaseId?: string; description?: string };
-  defaults: { timeoutMs: number; cacheTtlMs: number; deadlineMs: number; failureCacheTtlMs: number };
-  /** The `defaults` the user set: they beat a check factory's suggestion. */
-  userDefaults: UserDefaults;
-  details: DetailsPolicy;
-  adminToken?: string;
-  authFailureBudget: ResolvedAuthFailureBudget | false;
-  liveness: {
-    eventLoopDelay: false | { warnMs: number; failMs: number };
-    heap: false | { warnRatio: number; failRatio: number };
-  };
-  shutdown: { drainDelayMs: number };
-  format: ResponseFormat;
-  onStatusChange?: (event: StatusChangeEvent) => void;
-  maintenance: ResolvedMaintenanceOptions;
-  sharedResults?: ResolvedSharedResults;
-  metrics?: ResolvedMetricsOptions;
-  server?: { port: number; host: string };
-  ui: ResolvedStatusPageOptions | false;
-  webhooks: ResolvedWebhook[];
+/**
+ * The module options after validation and defaults, as `InjectDeepHealthOptions()` injects them.
+ * Each part of the module declares what it reads (`OptionsForLayers`, `OptionsForMaintenance`,
+ * `OptionsForStatusPage`, `OptionsForTransport`), so no folder below the module imports this type.
+ */
+export interface ResolvedHealthOptions extends OptionsForLayers, OptionsForMaintenance, OptionsForStatusPage, OptionsForTransport {
+  /** Each group's checks and who sees their details. */
   groups: Record<string, { checks: readonly string[]; details: DetailsPolicy }>;
-  kubernetesAliases: boolean;
+  metrics?: ResolvedMetricsOptions;
 }

@@ -1,3 +1,4 @@
+import type { ResolvedServiceInfo } from '../identity/service-info.js';
 import { Problems, show } from '../validation/problems.js';
 import type { FleetStore } from './fleet-store.js';
 import { RESERVED_UI_PATH, WEBHOOK_URL } from './messages.js';
@@ -84,6 +85,13 @@ export interface ResolvedStatusPageOptions {
 }
 
 export type ResolvedWebhook = Required<Omit<WebhookOptions, 'headers'>> & { headers: Record<string, string> };
+
+/** What StatusPageService reads of the resolved module options (the module's `ResolvedHealthOptions` extends it). */
+export interface OptionsForStatusPage {
+  ui: ResolvedStatusPageOptions | false;
+  webhooks: ResolvedWebhook[];
+  service: ResolvedServiceInfo;
+}
 
 export const STATUS_PAGE_DEFAULTS = { path: 'ui', refreshIntervalMs: 5000, historySize: 300, transitionsSize: 50 } as const;
 export const FLEET_DEFAULTS = { heartbeatIntervalMs: 10_000, storeTimeoutMs: 2000 } as const;

@@ -1,13 +1,12 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { hostname } from 'node:os';
 import { HealthService } from '../layers/health.service.js';
-import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../tokens/deep-health-options.token.js';
 import { CheckHistory, type CheckHistorySnapshot } from './check-history.js';
 import type { FleetHeartbeat } from './fleet-store.js';
 import { FleetView, type FleetReport } from './fleet-view.js';
 import { renderStatusPage } from './page/status-page.html.js';
-import { defaultReplicaId } from './status-page-options.js';
+import { defaultReplicaId, type OptionsForStatusPage } from './status-page-options.js';
 import { WebhookNotifier } from './webhook-notifier.js';
 
 /** What `GET /<path>/history` answers (plus the version fields). */
@@ -39,7 +38,7 @@ export class StatusPageService implements OnApplicationBootstrap, OnApplicationS
   private readonly unsubscribe: Array<() => unknown> = [];
 
   constructor(
-    @Inject(DEEP_HEALTH_OPTIONS) private readonly options: ResolvedHealthOptions,
+    @Inject(DEEP_HEALTH_OPTIONS) private readonly options: OptionsForStatusPage,
     private readonly health: HealthService,
   ) {
     const { ui, webhooks, service } = options;

@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthService, type LayerReport, type ReportLayer } from '../layers/health.service.js';
 import { InvalidMaintenanceRequestError, MaintenanceService, MaintenanceStoreUnavailableError } from '../maintenance/maintenance.service.js';
-import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../tokens/deep-health-options.token.js';
 import { isAuthorized } from './admin-auth.js';
 import { AuthFailureBudget } from './auth-failure-budget.js';
@@ -12,7 +11,7 @@ import { StatusPageService } from '../status-page/status-page.service.js';
 import { STATUS_PAGE_HEADERS } from '../status-page/page/status-page.html.js';
 import { FLEET_OFF, HISTORY_CHECK_REPEATED, HISTORY_UNKNOWN_QUERY, UI_OFF, UNKNOWN_HISTORY_CHECK } from '../status-page/messages.js';
 import { NO_CACHE_HEADERS, renderJson, renderReport, renderVerbose, type HealthHttpResponse, type RenderContext } from './health-response.js';
-import type { DetailsPolicy } from '../module/deep-health-options.js';
+import type { DetailsPolicy, OptionsForTransport } from './transport-options.js';
 
 export type { ReportLayer };
 
@@ -75,7 +74,7 @@ export class HealthRequestHandler {
   private readonly renderedWithDetails = new Map<ReportLayer, RenderedLayer>();
 
   constructor(
-    @Inject(DEEP_HEALTH_OPTIONS) private readonly options: ResolvedHealthOptions,
+    @Inject(DEEP_HEALTH_OPTIONS) private readonly options: OptionsForTransport,
     private readonly health: HealthService,
     private readonly maintenance: MaintenanceService,
     @Inject(HEALTH_METRICS) private readonly healthMetrics: HealthMetrics | null,

@@ -1,6 +1,6 @@
 import type { CheckResult } from '../engine/health-engine.js';
 import type { LayerReport } from '../layers/health.service.js';
-import type { ResolvedHealthOptions } from '../module/deep-health-options.js';
+import type { OptionsForTransport } from './transport-options.js';
 import { TO_TERMINUS } from '../terminus/terminus-adapters.js';
 
 /** A response ready to be written by any HTTP layer (Express, Fastify, the standalone server). */
@@ -52,7 +52,7 @@ const HEALTH_JSON = 'application/health+json; charset=utf-8';
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 export interface RenderContext {
-  options: Pick<ResolvedHealthOptions, 'format' | 'service'>;
+  options: Pick<OptionsForTransport, 'format' | 'service'>;
   /** Whether failure outputs and details may be shown to this caller. */
   showDetails: boolean;
 }

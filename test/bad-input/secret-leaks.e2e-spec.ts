@@ -5,14 +5,11 @@
  * Scanned: every response (with and without details), the history, the metrics, every log line
  * and every `onStatusChange` event, on Express and Fastify.
  */
-import { Module, type LoggerService } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { LoggerService } from '@nestjs/common';
 import { DeepHealthModule, defineCheck, type StatusChangeEvent } from '../../src/index';
 import { anthropicCheck, azureOpenaiCheck, geminiCheck, openaiCheck } from '../../src/indicators/llm/index';
 import { FakeServer, type FakeRequest, type FakeReply } from '../support/fakes/fake-server';
-import { ADAPTERS, type AdapterName } from '../support/health-app';
+import { ADAPTERS, startTestingApp, type AdapterName } from '../support/health-app';
 import { SecretScan } from '../support/secret-scan';
 
 const TOKEN = 'Adm1n-T0ken-7d1e-xq93-ffa0';
@@ -82,35 +79,36 @@ describe.each(ADAPTERS)('secret scan on %s', (adapter: AdapterName) => {
       debug: (m: unknown) => logged.push(String(m)),
       verbose: (m: unknown) => logged.push(String(m)),
     };
-    @Module({
-      imports: [
-        DeepHealthModule.forRoot({
-          adminToken: TOKEN,
-          metrics: true,
-          service: { name: 'secret-leaks', version: '1.0.0' },
-          onStatusChange: (event) => events.push(event),
-          checks: [
-            openaiCheck({ baseUrl: vendor.url, apiKey: KEYS.openai, model: 'gpt-4o-mini' }),
-            anthropicCheck({ baseUrl: vendor.url, apiKey: KEYS.anthropic, model: 'claude-sonnet-4-5' }),
-            azureOpenaiCheck({ endpoint: vendor.url, apiKey: KEYS.azure, deployment: 'gpt-4o-prod' }),
-            geminiCheck({ baseUrl: vendor.url, apiKey: KEYS.gemini, model: 'gemini-2.5-flash' }),
-            // What another session's SQL and a connection error look like when they reach an output.
-            defineCheck({ name: 'sql', secrets: [DB_PASSWORD], run: () => ({ status: 'fail', output: `pid 42 running ALTER ROLE app PASSWORD '${DB_PASSWORD}'` }) }),
-            defineCheck({ name: 'url', run: () => ({ status: 'fail', output: `connect failed: postgres://app:${URL_PASSWORD}@db:5432/app` }) }),
-            defineCheck({
-              name: 'split',
-              critical: false,
-              secrets: [SPLIT_SECRET],
-              run: () => ({ status: 'warn', output: 'key rejected', details: { keyStart: SPLIT_SECRET.slice(0, 9), keyMiddle: SPLIT_SECRET.slice(9, 16), keyEnd: SPLIT_SECRET.slice(16) } }),
-            }),
-          ],
-        }),
-      ],
-    })
-    class AppModule {}
-    const app = await NestFactory.create(AppModule, adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger, abortOnError: false });
-    await app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    const { app, url } = await startTestingApp(
+      adapter,
+      {
+        imports: [
+          DeepHealthModule.forRoot({
+            adminToken: TOKEN,
+            metrics: true,
+            service: { name: 'secret-leaks', version: '1.0.0' },
+            onStatusChange: (event) => events.push(event),
+            checks: [
+              openaiCheck({ baseUrl: vendor.url, apiKey: KEYS.openai, model: 'gpt-4o-mini' }),
+              anthropicCheck({ baseUrl: vendor.url, apiKey: KEYS.anthropic, model: 'claude-sonnet-4-5' }),
+              azureOpenaiCheck({ endpoint: vendor.url, apiKey: KEYS.azure, deployment: 'gpt-4o-prod' }),
+              geminiCheck({ baseUrl: vendor.url, apiKey: KEYS.gemini, model: 'gemini-2.5-flash' }),
+              // What another session's SQL and a connection error look like when they reach an output.
+              defineCheck({ name: 'sql', secrets: [DB_PASSWORD], run: () => ({ status: 'fail', output: `pid 42 running ALTER ROLE app PASSWORD '${DB_PASSWORD}'` }) }),
+              defineCheck({ name: 'url', run: () => ({ status: 'fail', output: `connect failed: postgres://app:${URL_PASSWORD}@db:5432/app` }) }),
+              defineCheck({
+                name: 'split',
+                critical: false,
+                secrets: [SPLIT_SECRET],
+                run: () => ({ status: 'warn', output: 'key rejected', details: { keyStart: SPLIT_SECRET.slice(0, 9), keyMiddle: SPLIT_SECRET.slice(9, 16), keyEnd: SPLIT_SECRET.slice(16) } }),
+              }),
+            ],
+          }),
+        ],
+      },
+      { logger },
+    );
+    base = url!;
     close = () => app.close();
   });
   afterAll(async () => {
@@ -138,7 +136,7 @@ describe.each(ADAPTERS)('secret scan on %s', (adapter: AdapterName) => {
     const outputs = Object.fromEntries(names.map((name) => [name, deep.checks[name]?.[0]?.output]));
     expect(outputs.openai).toMatch(/Incorrect API key provided: \*\*\*/);
     expect(events.map((e) => e.check).sort()).toEqual(expect.arrayContaining(['sql', 'url']));
-    expect(logged.some((line) => line.startsWith('check openai:'))).toBe(true);
+    expect(logged).toContainEqual(expect.stringMatching(/^check openai:/));
     expect(scan.leaks()).toEqual([]);
   });
 });

@@ -6,10 +6,13 @@
  * JSON, oversized bodies, other content types, trailing slashes) is the module's own JSON with the
  * version fields and `no-store`.
  */
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { request as httpRequest } from 'node:http';
-import { defineCheck } from '../../src/index';
+import { DeepHealthModule, defineCheck } from '../../src/index';
 import { rawRequest, type RawResponse } from '../bad-input/raw-http';
-import { startHealthTransport, TRANSPORTS, type RunningApp, type TransportName } from '../support/health-app';
+import { ADAPTERS, parseJson, startHealthTransport, TRANSPORTS, type RunningApp, type TransportName } from '../support/health-app';
 
 const TOKEN = 'admin-surface-token-5f2c9a71';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -217,6 +220,27 @@ describe.each(TRANSPORTS)('the failure budget defaults on %s', (transport: Trans
     } finally {
       await on.close();
       await off.close();
+    }
+  });
+});
+
+// The other tests build their apps with Test.createTestingModule, which makes the providers before
+// the app has its adapter; an app of NestFactory.create has it first. The bodies are the module's either way.
+describe.each(ADAPTERS)('the maintenance bodies of an app built by NestFactory.create on %s', (adapter) => {
+  it('answers broken JSON with the module JSON and serves a trailing slash', async () => {
+    const app = await NestFactory.create(
+      DeepHealthModule.forRoot({ adminToken: TOKEN, service: { name: 'factory', version: VERSION } }),
+      adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(),
+      { logger: false, abortOnError: false },
+    );
+    try {
+      await app.listen(0, '127.0.0.1');
+      const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+      const res = await fetch(`${url}/health/maintenance`, { method: 'PUT', headers: JSON_AUTH, body: '{"reason": "half' });
+      expect(notTheModules('broken JSON', { status: res.status, headers: res.headers, json: parseJson(await res.text()) }, 400)).toEqual([]);
+      expect((await fetch(`${url}/health/ready/`)).status).toBe(200);
+    } finally {
+      await app.close();
     }
   });
 });

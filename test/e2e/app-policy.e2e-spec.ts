@@ -19,7 +19,7 @@ import { SkipThrottle, ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { map, type Observable } from 'rxjs';
 import { DeepHealthModule, defineCheck, healthRouteExclusions, InvalidOptionsError, isDeepHealthRequest } from '../../src/index';
-import { ADAPTERS, startHealthApp, type RunningApp } from '../support/health-app';
+import { ADAPTERS, bootContext, startHealthApp, type RunningApp } from '../support/health-app';
 
 const IS_PUBLIC = 'isPublic';
 /** The usual `@Public()` of a Nest app with a global auth guard. */
@@ -187,7 +187,6 @@ describe.each(ADAPTERS)('the health controller under the app policy on %s', (ada
 
 describe('controller options validation', () => {
   it('reports bad controllerDecorators, versionNeutral, isGlobal, swagger and kubernetesAliases at once', async () => {
-    const { NestFactory } = await import('@nestjs/core');
     const { Module } = await import('@nestjs/common');
     @Module({
       imports: [
@@ -201,7 +200,7 @@ describe('controller options validation', () => {
       ],
     })
     class BrokenModule {}
-    const boot = NestFactory.createApplicationContext(BrokenModule, { logger: false, abortOnError: false });
+    const boot = bootContext(BrokenModule);
     const error: InvalidOptionsError = await boot.then(
       () => {
         throw new Error('booted');

@@ -3,7 +3,6 @@
  * (isGlobal, useClass/useExisting with DeepHealthOptionsFactory, the options token). Issue 14, items 2 and 3.
  */
 import { Controller, Get, Injectable, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import {
   DeepHealthModule,
   defineCheck,
@@ -15,7 +14,7 @@ import {
   type DeepHealthOptionsFactory,
   type ResolvedHealthOptions,
 } from '../../src/index';
-import { ADAPTERS, startHealthApp } from '../support/health-app';
+import { ADAPTERS, bootContext, startHealthApp } from '../support/health-app';
 
 /** A feature's own provider, as a payments module would have a ledger client. */
 @Injectable()
@@ -44,7 +43,7 @@ class PaymentsModule {}
 class SearchModule {}
 
 async function bootError(module: unknown): Promise<InvalidOptionsError> {
-  return NestFactory.createApplicationContext(module as never, { logger: false, abortOnError: false }).then(
+  return bootContext(module as never).then(
     async (app) => {
       await app.close();
       throw new Error('booted, expected an InvalidOptionsError');
@@ -120,7 +119,7 @@ describe('forFeature validation', () => {
   it('fails at boot when no forRoot runs the feature checks', async () => {
     @Module({ imports: [SearchModule] })
     class AppModule {}
-    await expect(NestFactory.createApplicationContext(AppModule, { logger: false, abortOnError: false })).rejects.toThrow(
+    await expect(bootContext(AppModule)).rejects.toThrow(
       /forFeature\(\) contributes checks, but the app imports no DeepHealthModule\.forRoot\(\)/,
     );
   });
@@ -193,7 +192,7 @@ describe('isGlobal', () => {
   it('is global by default: MaintenanceService is injectable in any module', async () => {
     @Module({ imports: [DeepHealthModule.forRoot({}), ElsewhereModule] })
     class AppModule {}
-    const app = await NestFactory.createApplicationContext(AppModule, { logger: false, abortOnError: false });
+    const app = await bootContext(AppModule);
     try {
       expect(app.get(NeedsMaintenance).maintenance).toBeInstanceOf(MaintenanceService);
     } finally {
@@ -204,6 +203,6 @@ describe('isGlobal', () => {
   it('isGlobal: false keeps the providers to the importing module', async () => {
     @Module({ imports: [DeepHealthModule.forRoot({ isGlobal: false }), ElsewhereModule] })
     class AppModule {}
-    await expect(NestFactory.createApplicationContext(AppModule, { logger: false, abortOnError: false })).rejects.toThrow(/MaintenanceService/);
+    await expect(bootContext(AppModule)).rejects.toThrow(/MaintenanceService/);
   });
 });

@@ -3,9 +3,8 @@
  * optional /livez, /readyz aliases, on Express, Fastify and the standalone server. Issue 14, items 4 and 6.
  */
 import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { DeepHealthModule, defineCheck, InvalidOptionsError, type DeepHealthForRootOptions } from '../../src/index';
-import { startHealthTransport, TRANSPORTS, type RunningApp } from '../support/health-app';
+import { bootContext, startHealthTransport, TRANSPORTS, type RunningApp } from '../support/health-app';
 
 const TOKEN = 'h14-admin-token-0123456789';
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -159,7 +158,7 @@ describe('groups validation', () => {
       ],
     })
     class BrokenModule {}
-    const error = await NestFactory.createApplicationContext(BrokenModule, { logger: false, abortOnError: false }).then(
+    const error = await bootContext(BrokenModule).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -176,7 +175,7 @@ describe('groups validation', () => {
   it('fails at boot on group check names that do not exist, listing each', async () => {
     @Module({ imports: [DeepHealthModule.forRoot({ checks: [defineCheck({ name: 'db', run: () => 'pass' })], groups: { ops: { checks: ['db', 'cache', 'queue'] } } })] })
     class BrokenModule {}
-    const error = await NestFactory.createApplicationContext(BrokenModule, { logger: false, abortOnError: false }).then(
+    const error = await bootContext(BrokenModule).then(
       () => undefined,
       (e: unknown) => e,
     );

@@ -1,12 +1,15 @@
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+/**
+ * The `server` option: the health endpoints on a port of their own, for a worker without an HTTP
+ * adapter (an application context) and beside an app on Express or Fastify (a management port).
+ */
 import { connect } from 'node:net';
 import { DeepHealthModule, defineCheck, HealthServerHost, InvalidOptionsError } from '../../src/index';
+import { APP_HOSTS, standaloneUrl, startTestingApp, type AppHost } from '../support/health-app';
 
 const TOKEN = 'worker-admin-token-0123456789';
 
-async function startWorker(server: object | boolean = { port: 0, host: '127.0.0.1' }) {
-  @Module({
+async function startWorker(host: AppHost, server: object | boolean = { port: 0, host: '127.0.0.1' }) {
+  const { app, url } = await startTestingApp(host, {
     imports: [
       DeepHealthModule.forRoot({
         server: server as never,
@@ -16,17 +19,15 @@ async function startWorker(server: object | boolean = { port: 0, host: '127.0.0.
         checks: [defineCheck({ name: 'queue', run: () => 'pass' })],
       }),
     ],
-  })
-  class WorkerModule {}
-  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: false, abortOnError: false });
-  await app.init();
-  const { port } = app.get(HealthServerHost).address!;
-  return { app, base: `http://127.0.0.1:${port}/health` };
+  });
+  return { app, appUrl: url, base: `${standaloneUrl(app)}/health` };
 }
 
-describe('health server for apps without an HTTP adapter', () => {
-  it('serves every endpoint from an application context and closes on shutdown', async () => {
-    const { app, base } = await startWorker();
+describe.each(APP_HOSTS)('the health server (`server` option) of an app on %s', (host) => {
+  it('serves every endpoint on its own port and closes on shutdown', async () => {
+    const { app, appUrl, base } = await startWorker(host);
+    // Beside an adapter, the app's own port serves them too.
+    if (appUrl) expect({ own: appUrl === new URL(base).origin, live: (await fetch(`${appUrl}/health/live`)).status }).toEqual({ own: false, live: 200 });
     const ready = await fetch(`${base}/ready`);
     expect(ready.status).toBe(200);
     expect(ready.headers.get('content-type')).toMatch(/^application\/health\+json/);
@@ -70,7 +71,7 @@ describe('health server for apps without an HTTP adapter', () => {
   it('defaults to 0.0.0.0 and HEALTH_PORT', async () => {
     process.env.HEALTH_PORT = '0';
     try {
-      const { app } = await startWorker(true);
+      const { app } = await startWorker(host, true);
       try {
         expect(app.get(HealthServerHost).address!.host).toBe('0.0.0.0');
       } finally {
@@ -82,7 +83,7 @@ describe('health server for apps without an HTTP adapter', () => {
   });
 
   it('answers 404 for paths named like Object.prototype members (routes come from the one route table)', async () => {
-    const { app, base } = await startWorker();
+    const { app, base } = await startWorker(host);
     try {
       const paths = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__', 'isPrototypeOf', 'checks/queue/extra', 'maintenance/x'];
       const answers = await Promise.all(paths.map(async (path) => ({ path, status: (await fetch(`${base}/${path}`)).status })));
@@ -93,8 +94,9 @@ describe('health server for apps without an HTTP adapter', () => {
   });
 
   it('rejects a bad server option at boot', async () => {
-    await expect(startWorker({ port: 70000, hots: 'x' })).rejects.toThrow(InvalidOptionsError);
-    await expect(startWorker({ port: 70000, hots: 'x' })).rejects.toThrow('server.port: must be between 0 and 65535, got 70000');
-    await expect(startWorker({ port: 70000, hots: 'x' })).rejects.toThrow('server.hots: unknown option');
+    const error = await startWorker(host, { port: 70000, hots: 'x' }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidOptionsError);
+    expect((error as Error).message).toContain('server.port: must be between 0 and 65535, got 70000');
+    expect((error as Error).message).toContain('server.hots: unknown option');
   });
 });

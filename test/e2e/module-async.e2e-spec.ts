@@ -1,7 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
 import { DeepHealthModule, defineCheck, InvalidOptionsError } from '../../src/index';
-import { ADAPTERS, startHealthApp } from '../support/health-app';
+import { ADAPTERS, bootContext, startHealthApp } from '../support/health-app';
 
 @Injectable()
 class Settings {
@@ -58,10 +57,10 @@ describe('forRootAsync validation', () => {
       ],
     })
     class BrokenModule {}
-    const boot = NestFactory.createApplicationContext(BrokenModule, { logger: false, abortOnError: false });
+    const boot = bootContext(BrokenModule);
     await expect(boot).rejects.toThrow(InvalidOptionsError);
     await expect(
-      NestFactory.createApplicationContext(BrokenModule, { logger: false, abortOnError: false }),
+      bootContext(BrokenModule),
     ).rejects.toThrow(/3 problems[\s\S]*checks\[1\]\.name: duplicate check name "db"[\s\S]*defaults\.deadlineMs: must be between 1[\s\S]*format: must be one of/);
   });
 });

@@ -2,14 +2,11 @@
  * The real OpenAPI document @nestjs/swagger generates for an app with the health module and a
  * user's own terminus `HealthController.check()` (the migration guide's example). Issue 14, item 7.
  */
-import { Controller, Get, Module, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Controller, Get, type INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import { DeepHealthModule, defineCheck, type DeepHealthForRootOptions } from '../../src/index';
-import { ADAPTERS, type AdapterName } from '../support/health-app';
+import { ADAPTERS, startTestingApp, type AdapterName } from '../support/health-app';
 
 /** A user's own terminus controller, named as terminus's docs name it. */
 @Controller('legacy-health')
@@ -24,10 +21,7 @@ class HealthController {
 }
 
 async function documentFor(adapter: AdapterName, options: DeepHealthForRootOptions): Promise<{ app: INestApplication; document: OpenAPIObject }> {
-  @Module({ imports: [TerminusModule, DeepHealthModule.forRoot(options)], controllers: [HealthController] })
-  class AppModule {}
-  const app = await NestFactory.create(AppModule, adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger: false, abortOnError: false });
-  await app.init();
+  const { app } = await startTestingApp(adapter, { imports: [TerminusModule, DeepHealthModule.forRoot(options)], controllers: [HealthController] });
   const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('orders-api').addBearerAuth().build());
   return { app, document };
 }

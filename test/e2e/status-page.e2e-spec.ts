@@ -3,53 +3,26 @@
  * the standalone `server` option (all built from the one route table), with the details policy,
  * the page's headers, the 4xx answers and `ui: false`.
  */
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { DeepHealthModule, defineCheck, HealthServerHost, type DeepHealthForRootOptions } from '../../src/index';
+import { defineCheck } from '../../src/index';
 import { STATUS_PAGE_CSP } from '../../src/status-page/page/status-page.html';
-import { ADAPTERS, parseJson, startHealthApp } from '../support/health-app';
+import { startHealthTransport, TRANSPORTS, type RunningApp } from '../support/health-app';
 
 const TOKEN = 'h16-history-admin-token';
 const SECRET = 'sk-h16secretvalue0123456789';
-
-type Transport = (typeof TRANSPORTS)[number];
-const TRANSPORTS = [...ADAPTERS, 'standalone'] as const;
-
-interface Target {
-  get(path: string, headers?: Record<string, string>): Promise<{ status: number; headers: Headers; text: string; json: any }>;
-  close(): Promise<void>;
-}
-
-async function start(transport: Transport, options: DeepHealthForRootOptions): Promise<Target> {
-  if (transport !== 'standalone') return startHealthApp(transport, options);
-  @Module({ imports: [DeepHealthModule.forRoot({ ...options, server: { port: 0, host: '127.0.0.1' } })] })
-  class WorkerModule {}
-  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: false, abortOnError: false });
-  await app.init();
-  const base = `http://127.0.0.1:${app.get(HealthServerHost).address!.port}`;
-  return {
-    get: async (path, headers) => {
-      const res = await fetch(base + path, { headers });
-      const text = await res.text();
-      return { status: res.status, headers: res.headers, text, json: parseJson(text) };
-    },
-    close: () => app.close(),
-  };
-}
 
 function failing(name: string) {
   return defineCheck({ name, secrets: [SECRET], cacheTtlMs: 0, run: () => ({ status: 'fail', output: `refused with key ${SECRET} at 10.0.0.7`, observedValue: 2, observedUnit: 'pending' }) });
 }
 
 describe.each(TRANSPORTS)('status page endpoints (%s)', (transport) => {
-  let target: Target | undefined;
+  let target: RunningApp | undefined;
   afterEach(async () => {
     await target?.close();
     target = undefined;
   });
 
   it('serves the history per check, with outputs only for an authorized caller, never a secret', async () => {
-    target = await start(transport, { checks: [failing('db')], adminToken: TOKEN, liveness: { eventLoopDelay: false } });
+    target = await startHealthTransport(transport, { checks: [failing('db')], adminToken: TOKEN, liveness: { eventLoopDelay: false } });
     for (let i = 0; i < 3; i++) await target.get('/health/checks/db');
     const anonymous = await target.get('/health/history');
     expect(anonymous.status).toBe(200);
@@ -69,7 +42,7 @@ describe.each(TRANSPORTS)('status page endpoints (%s)', (transport) => {
   });
 
   it('answers a bad history query with the module’s own 4xx', async () => {
-    target = await start(transport, { checks: [failing('db')] });
+    target = await startHealthTransport(transport, { checks: [failing('db')] });
     const unknown = await target.get('/health/history?check=nope');
     expect([unknown.status, unknown.json.message]).toEqual([404, expect.stringMatching(/^no history for a check named "nope"; checks with a history: /)]);
     const repeated = await target.get('/health/history?check=a&check=b');
@@ -83,7 +56,7 @@ describe.each(TRANSPORTS)('status page endpoints (%s)', (transport) => {
   });
 
   it('serves the page at the configured path with a strict CSP and no inline handlers', async () => {
-    target = await start(transport, { ui: { path: 'status', refreshIntervalMs: 1500 } });
+    target = await startHealthTransport(transport, { ui: { path: 'status', refreshIntervalMs: 1500 } });
     const page = await target.get('/health/status');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -96,7 +69,7 @@ describe.each(TRANSPORTS)('status page endpoints (%s)', (transport) => {
   });
 
   it('turns page, history and fleet off with ui: false', async () => {
-    target = await start(transport, { ui: false });
+    target = await startHealthTransport(transport, { ui: false });
     const answers = await Promise.all(['/health/ui', '/health/history', '/health/fleet'].map(async (path) => `${path} ${(await target!.get(path)).status}`));
     expect(answers).toEqual(['/health/ui 404', '/health/history 404', '/health/fleet 404']);
     expect((await target.get('/health/history')).json.message).toBe('the status page is off (ui: false); history and fleet views go with it');

@@ -1,15 +1,19 @@
-import { Controller, Get, Module, type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { ExpressAdapter } from '@nestjs/platform-express';
+import { Controller, Get } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, MemoryHealthIndicator, TerminusModule } from '@nestjs/terminus';
 import { DeepHealthModule, defineCheck, fromTerminus, toTerminus } from '../../src/index';
-import { startHealthApp } from '../support/health-app';
+import { ADAPTERS, startHealthApp, startTestingApp } from '../support/health-app';
 
 describe('terminus interoperability', () => {
+  it('refuses a one-shot promise, which would report its first result forever', () => {
+    expect(() => fromTerminus('once', Promise.resolve({ once: { status: 'up' as const } }))).toThrow(/pass a function/);
+  });
+});
+
+describe.each(ADAPTERS)('terminus interoperability on %s', (adapter) => {
   it('runs terminus indicators (built-in Memory, custom session-based) in our layers', async () => {
     const memory = new MemoryHealthIndicator(new HealthIndicatorService());
     const indicators = new HealthIndicatorService();
-    const running = await startHealthApp('express', {
+    const running = await startHealthApp(adapter, {
       details: 'always',
       checks: [
         fromTerminus('memory_heap', () => memory.checkHeap('memory_heap', 1024 ** 4)),
@@ -31,10 +35,6 @@ describe('terminus interoperability', () => {
     } finally {
       await running.close();
     }
-  });
-
-  it('refuses a one-shot promise, which would report its first result forever', () => {
-    expect(() => fromTerminus('once', Promise.resolve({ once: { status: 'up' as const } }))).toThrow(/pass a function/);
   });
 
   it('lets our checks sit in a plain terminus HealthCheckService.check([...])', async () => {
@@ -59,21 +59,16 @@ describe('terminus interoperability', () => {
       }
     }
 
-    @Module({ imports: [TerminusModule.forRoot({ logger: false }), DeepHealthModule.forRoot({})], controllers: [TerminusController] })
-    class AppModule {}
-
-    const app: INestApplication = await NestFactory.create(AppModule, new ExpressAdapter(), { logger: false });
-    await app.listen(0, '127.0.0.1');
-    const { port } = app.getHttpServer().address() as { port: number };
+    const { app, url } = await startTestingApp(adapter, { imports: [TerminusModule.forRoot({ logger: false }), DeepHealthModule.forRoot({})], controllers: [TerminusController] });
     try {
-      const good = await fetch(`http://127.0.0.1:${port}/terminus/good`);
+      const good = await fetch(`${url}/terminus/good`);
       expect(good.status).toBe(200);
       const goodBody = (await good.json()) as any;
       expect(goodBody.status).toBe('degraded');
       expect(goodBody.info.ours_ok).toMatchObject({ status: 'up', observedValue: 1 });
       expect(goodBody.info.ours_warn.status).toBe('degraded');
 
-      const bad = await fetch(`http://127.0.0.1:${port}/terminus/bad`);
+      const bad = await fetch(`${url}/terminus/bad`);
       expect(bad.status).toBe(503);
       const badBody = (await bad.json()) as any;
       expect(badBody.status).toBe('error');

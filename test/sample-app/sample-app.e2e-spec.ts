@@ -1,25 +1,20 @@
 /**
- * The sample app as a newcomer runs it: the built web entry (embedded PGlite by default) and, with
- * real Postgres, Redis and RabbitMQ, the web entry plus the BullMQ worker entry with its own
- * health server. `npm test` builds the sample before jest runs.
+ * The built sample app as a newcomer runs it: `npm start` (the web entry on embedded PGlite by
+ * default, or on the DATABASE_URL given) and `npm run start:worker` (the BullMQ worker entry with its
+ * own health server): what only a process shows (what it prints, that it stays up, how it ends on
+ * SIGTERM). The modules themselves, with Redis and RabbitMQ on Express and Fastify, are tested
+ * in-process in test/integration/sample-app/. `npm test` builds the sample before jest runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { until } from '../support/check-runner';
 import { pg as pgDriver } from '../integration/typeorm/fixtures';
 import { startPglite, type RunningPglite } from '../support/pglite';
+import { freePort } from '../support/redis-server';
 import { TcpFaultProxy } from '../support/tcp-fault-proxy';
 
 const root = resolve(__dirname, '../..');
 const TOKEN = 'sample-admin-token-0123456789';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 interface Running {
   child: ChildProcess;
@@ -74,18 +69,9 @@ async function get(url: string, headers: Record<string, string> = {}): Promise<{
   return { status: res.status, body: text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text };
 }
 
-async function until<T>(probe: () => Promise<T>, ok: (value: T) => boolean, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  let value = await probe();
-  while (!ok(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 200));
-    value = await probe();
-  }
-  return value;
-}
-
-describe('sample app on embedded defaults', () => {
+describe('npm start on embedded defaults, then npm run start:worker', () => {
   let web: Running | undefined;
+  let worker: Running | undefined;
   let base: string;
 
   beforeAll(async () => {
@@ -93,7 +79,10 @@ describe('sample app on embedded defaults', () => {
     base = `http://127.0.0.1:${port}`;
     web = await start('main', { PORT: String(port), HOST: '127.0.0.1' }, /active checks:/);
   }, 60_000);
-  afterAll(() => stop(web));
+  afterAll(async () => {
+    await stop(worker);
+    await stop(web);
+  }, 40_000);
 
   it('prints every health endpoint and the active checks', () => {
     for (const path of ['live', 'startup', 'ready', 'deep']) expect(web!.output()).toContain(`${base}/health/${path}`);
@@ -102,7 +91,7 @@ describe('sample app on embedded defaults', () => {
 
   it('answers 200 on /health/ready with Postgres, migrations and pgvector passing', async () => {
     // The DataSource connects and migrates in the background, after the app listens.
-    const ready = await until(() => get(`${base}/health/ready`), (r) => r.status === 200);
+    const ready = await until(() => get(`${base}/health/ready`), (r) => r.status === 200, 15_000);
     expect(ready.status).toBe(200);
     expect(ready.body.serviceId).toBe('sample-app');
     for (const name of ['postgres', 'postgres:migrations', 'postgres:pgvector']) expect(ready.body.checks[name][0].status).toBe('pass');
@@ -121,103 +110,26 @@ describe('sample app on embedded defaults', () => {
     expect(found.body[0].title).toBe('Health checks');
     expect((await fetch(`${base}/documents`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status).toBe(400);
   });
-});
 
-// The local Postgres 15 has no pgvector, so the web app keeps its embedded PGlite and the worker
-// connects to it through the URL the web app prints, as docs/recipes.md shows.
-describe('sample app with Redis, RabbitMQ and the worker process', () => {
-  let web: Running | undefined;
-  let worker: Running | undefined;
-  let base: string;
-  let workerBase: string;
-  let env: Record<string, string>;
-
-  beforeAll(async () => {
-    const [port, healthPort] = [await freePort(), await freePort()];
-    base = `http://127.0.0.1:${port}`;
-    workerBase = `http://127.0.0.1:${healthPort}`;
-    env = {
-      REDIS_URL: 'redis://127.0.0.1:6379',
-      RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672',
-      HEALTH_ADMIN_TOKEN: TOKEN,
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      HEALTH_PORT: String(healthPort),
-      HEALTH_HOST: '127.0.0.1',
-    };
-    web = await start('main', env, /active checks:/);
-    env.DATABASE_URL = /started embedded Postgres \(PGlite \+ pgvector\) at (\S+)/.exec(web.output())![1]!;
-  }, 60_000);
-
-  afterAll(async () => {
-    await stop(worker);
-    await stop(web);
-  }, 40_000);
-
-  it('registers the Redis, BullMQ and RabbitMQ checks; no worker yet only warns', async () => {
-    expect(web!.output()).toMatch(/active checks: .*redis, bullmq:embed-documents \(non-critical\), rabbitmq:document-events/);
-    // Postgres, Redis and RabbitMQ connect in the background, after the app listens.
-    const deep = await until(
-      () => get(`${base}/health/deep`, { authorization: `Bearer ${TOKEN}` }),
-      (r) => ['postgres:migrations', 'redis', 'rabbitmq:document-events'].every((name) => r.body.checks?.[name]?.[0]?.status === 'pass'),
-    );
-    expect(deep.status).toBe(200);
-    expect(deep.body.checks.redis[0].status).toBe('pass');
-    expect(deep.body.checks['rabbitmq:document-events'][0].status).toBe('pass');
-    expect(deep.body.checks['bullmq:embed-documents'][0]).toMatchObject({ status: 'fail', critical: false });
-    expect(deep.body.status).toBe('warn');
-    expect((await get(`${base}/health/ready`)).status).toBe(200);
-    // REDIS_URL also switches on fleet-wide maintenance.
-    expect(deep.body.checks['maintenance:store'][0].status).toBe('pass');
-    // The admin token never shows up in a response.
-    expect(JSON.stringify(deep.body)).not.toContain(TOKEN);
-  });
-
-  it('starts the worker with its own health server; jobs get embedded', async () => {
+  // The worker connects to the web app's embedded PGlite through the URL it prints, as docs/recipes.md shows.
+  it('starts the worker with its own health server, which closes when SIGTERM ends it cleanly', async () => {
+    const healthPort = await freePort();
+    const workerBase = `http://127.0.0.1:${healthPort}`;
+    const databaseUrl = /started embedded Postgres \(PGlite \+ pgvector\) at (\S+)/.exec(web!.output())![1]!;
+    // A Redis database of its own: the queue starts empty, whatever other tests left in database 0.
+    const env = { DATABASE_URL: databaseUrl, REDIS_URL: 'redis://127.0.0.1:6379/9', HEALTH_PORT: String(healthPort), HEALTH_HOST: '127.0.0.1' };
     worker = await start('worker', env, /worker health endpoints on/);
-    const ready = await until(() => get(`${workerBase}/health/ready`), (r) => r.status === 200);
+    const ready = await until(() => get(`${workerBase}/health/ready`), (r) => r.status === 200, 15_000);
     expect(ready.body).toMatchObject({ status: 'pass', serviceId: 'sample-worker', layer: 'ready' });
     expect(Object.keys(ready.body.checks).sort()).toEqual(['bullmq:embed-documents', 'postgres', 'postgres:migrations', 'redis']);
 
-    const web200 = await until(
-      () => get(`${base}/health/checks/bullmq:embed-documents`),
-      (r) => r.body.checks?.['bullmq:embed-documents']?.[0]?.status === 'pass',
-    );
-    expect(web200.status).toBe(200);
-
-    const post = await fetch(`${base}/documents`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Queued', content: 'embedded by the worker process' }),
-    });
-    expect(((await post.json()) as { embedding: string }).embedding).toBe('queued');
-    const found = await until(() => get(`${base}/documents/search?q=worker%20process`), (r) => Array.isArray(r.body) && r.body.length > 0);
-    expect(found.body[0].title).toBe('Queued');
-  });
-
-  it('enters and leaves fleet-wide maintenance through Redis', async () => {
-    const put = await fetch(`${base}/health/maintenance`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ reason: 'sample fleet drill', scope: 'fleet', durationSeconds: 60 }),
-    });
-    expect(put.status).toBe(200);
-    const ready = await get(`${base}/health/ready`);
-    expect(ready.status).toBe(503);
-    expect(ready.body.maintenance).toMatchObject({ enabled: true, scope: 'fleet', reason: 'sample fleet drill' });
-    const del = await fetch(`${base}/health/maintenance`, { method: 'DELETE', headers: { authorization: `Bearer ${TOKEN}` } });
-    expect(del.status).toBe(200);
-    expect((await get(`${base}/health/ready`)).status).toBe(200);
-  });
-
-  it('worker exits cleanly on SIGTERM and its health server closes', async () => {
     // Only the shutdown is judged here: at boot a check may log its first failure (the queue's Redis
     // connection still initializing), which is a health state, not a shutdown error.
-    const bootOutput = worker!.output().length;
+    const bootOutput = worker.output().length;
     const ended = await stop(worker);
     // Closed gracefully (Nest closes, then re-raises SIGTERM), not killed by the 15 s SIGKILL fallback.
     expect(ended).toEqual({ code: null, signal: 'SIGTERM' });
-    expect(worker!.output().slice(bootOutput)).not.toMatch(/ERROR/);
+    expect(worker.output().slice(bootOutput)).not.toMatch(/ERROR/);
     worker = undefined;
     await expect(fetch(`${workerBase}/health/live`)).rejects.toThrow();
   });
@@ -291,7 +203,7 @@ describe('sample app on a Postgres without pgvector (the local Postgres 15)', ()
     const base = `http://127.0.0.1:${port}`;
     web = await start('main', { PORT: String(port), HOST: '127.0.0.1', HEALTH_ADMIN_TOKEN: TOKEN, DATABASE_URL: `postgres://postgres@127.0.0.1:5432/${database}` }, /active checks:/);
     const auth = { authorization: `Bearer ${TOKEN}` };
-    const deep = await until(() => get(`${base}/health/deep`, auth), (r) => /migration \S+ failed/.test(outputs(r.body)['postgres:migrations'] ?? ''));
+    const deep = await until(() => get(`${base}/health/deep`, auth), (r) => /migration \S+ failed/.test(outputs(r.body)['postgres:migrations'] ?? ''), 15_000);
     const found = outputs(deep.body);
     expect(found['postgres:migrations']).toMatch(/^fail: migration CreateDocuments1712000000000 failed: .*extension "vector"/);
     expect(found['postgres:pgvector']).toBe('fail: extension "vector" is not installed in this database (CREATE EXTENSION vector)');
@@ -299,7 +211,7 @@ describe('sample app on a Postgres without pgvector (the local Postgres 15)', ()
     expect((await get(`${base}/health/startup`)).status).toBe(503);
     expect((await get(`${base}/health/live`)).status).toBe(200);
     // It keeps retrying the migration, in the same process.
-    await until(async () => web!.output(), (text) => (text.match(/migration CreateDocuments1712000000000 failed/g) ?? []).length >= 2);
+    await until(async () => web!.output(), (text) => (text.match(/migration CreateDocuments1712000000000 failed/g) ?? []).length >= 2, 15_000);
     expect(web.child.exitCode).toBeNull();
     expect((await get(`${base}/health/live`)).status).toBe(200);
   }, 60_000);

@@ -1,11 +1,13 @@
 /**
- * Boots a real Nest application with DeepHealthModule on Express or Fastify, listening on a free
- * loopback port, for e2e tests: `const app = await startHealthApp('fastify', { checks })`.
+ * Boots a real Nest application with DeepHealthModule for e2e tests, the way the project's design
+ * names it: compiled with @nestjs/testing (`Test.createTestingModule`), then started on Express or
+ * Fastify on a free loopback port, or as an application context without an HTTP adapter:
+ * `const app = await startHealthApp('fastify', { checks })`.
  */
-import { Controller, Get, Module, Post, type DynamicModule, type INestApplication, type Provider, type Type } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { Controller, Get, Post, type DynamicModule, type INestApplication, type LoggerService, type ModuleMetadata, type Provider, type Type } from '@nestjs/common';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 import { DeepHealthModule, HealthServerHost, type DeepHealthForRootOptions } from '../../src/index';
 
 export type AdapterName = 'express' | 'fastify';
@@ -51,39 +53,74 @@ export function parseJson(text: string): any {
   }
 }
 
+/** An app on an HTTP adapter, or ('context') an application context: a worker without an HTTP adapter. */
+export type AppHost = AdapterName | 'context';
+export const APP_HOSTS: AppHost[] = [...ADAPTERS, 'context'];
+
+export interface TestingAppOptions {
+  /** Receives every log line, the boot's included. @default nothing is logged */
+  logger?: LoggerService;
+  /** Runs before `listen`: `setGlobalPrefix`, `enableVersioning`, global interceptors. */
+  configure?: (app: INestApplication) => void;
+}
+
+const SILENT: LoggerService = { log: () => undefined, error: () => undefined, warn: () => undefined };
+
+/**
+ * Compiles `metadata` with `Test.createTestingModule` and starts it: on an adapter, listening on a
+ * free loopback port (`url` is its address); as a 'context', initialized (an application context
+ * has no `url`). `app.close()` shuts it down, lifecycle hooks included.
+ */
+export async function startTestingApp(host: AppHost, metadata: ModuleMetadata, options: TestingAppOptions = {}): Promise<{ app: INestApplication; url?: string }> {
+  const moduleRef = await Test.createTestingModule(metadata).setLogger(options.logger ?? SILENT).compile();
+  if (host === 'context') {
+    await moduleRef.init();
+    // An application context: `get`, `close` and the lifecycle hooks, which is all a worker has.
+    return { app: moduleRef as unknown as INestApplication };
+  }
+  const app = moduleRef.createNestApplication(host === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger: options.logger ?? false });
+  options.configure?.(app);
+  await app.listen(0, '127.0.0.1');
+  const { port } = app.getHttpServer().address() as { port: number };
+  return { app, url: `http://127.0.0.1:${port}` };
+}
+
+/** Boots `module` as an application context with @nestjs/testing: for what a boot throws, and for DI. */
+export async function bootContext(module: Type<unknown> | DynamicModule): Promise<INestApplication> {
+  return (await startTestingApp('context', { imports: [module] })).app;
+}
+
 /**
  * Like `startHealthApp`, on any transport: 'standalone' boots an application context whose health
  * endpoints are served by the `server` option on a free loopback port (no app routes there).
  */
 export async function startHealthTransport(transport: TransportName, options: DeepHealthForRootOptions): Promise<RunningApp> {
   if (transport !== 'standalone') return startHealthApp(transport, options);
-  @Module({ imports: [DeepHealthModule.forRoot({ ...options, server: { port: 0, host: '127.0.0.1' } })] })
-  class WorkerModule {}
-  const app = await NestFactory.createApplicationContext(WorkerModule, { logger: false, abortOnError: false });
-  await app.init();
-  const { port } = app.get(HealthServerHost).address!;
-  return clientFor(app as INestApplication, `http://127.0.0.1:${port}`);
+  const { app } = await startTestingApp('context', { imports: [DeepHealthModule.forRoot({ ...options, server: { port: 0, host: '127.0.0.1' } })] });
+  return clientFor(app, standaloneUrl(app));
+}
+
+/** The address of the `server` option's standalone health server (its root, without the health path). */
+export function standaloneUrl(app: Pick<INestApplication, 'get'>): string {
+  return `http://127.0.0.1:${app.get(HealthServerHost).address!.port}`;
 }
 
 export async function startHealthApp(
   adapter: AdapterName,
   options: DeepHealthForRootOptions | { module: DynamicModule },
-  extra: {
+  extra: TestingAppOptions & {
     imports?: Array<Type<unknown> | DynamicModule>;
     controllers?: Type<unknown>[];
     providers?: Provider[];
-    /** Runs before `listen`: `setGlobalPrefix`, `enableVersioning`, global interceptors. */
-    configure?: (app: INestApplication) => void;
   } = {},
 ): Promise<RunningApp> {
   const healthModule = 'module' in options ? options.module : DeepHealthModule.forRoot(options);
-  @Module({ imports: [healthModule, ...(extra.imports ?? [])], controllers: [OrdersController, ...(extra.controllers ?? [])], providers: extra.providers ?? [] })
-  class AppModule {}
-  const app = await NestFactory.create(AppModule, adapter === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger: false, abortOnError: false });
-  extra.configure?.(app);
-  await app.listen(0, '127.0.0.1');
-  const address = app.getHttpServer().address() as { port: number };
-  return clientFor(app, `http://127.0.0.1:${address.port}`);
+  const { app, url } = await startTestingApp(
+    adapter,
+    { imports: [healthModule, ...(extra.imports ?? [])], controllers: [OrdersController, ...(extra.controllers ?? [])], providers: extra.providers ?? [] },
+    extra,
+  );
+  return clientFor(app, url!);
 }
 
 function clientFor(app: INestApplication, url: string): RunningApp {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { IncomingMessage } from 'node:http';
-import type { ResolvedHealthOptions } from '../../module/deep-health-options.js';
+import type { OptionsForTransport } from '../transport-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../../tokens/deep-health-options.token.js';
 import { HealthRequestHandler } from '../health-request-handler.js';
 import { discardBody, fastifyBodyProblem, MAX_BODY_BYTES, readJsonBody, type BodyIntake } from '../request-body.js';
@@ -54,8 +54,10 @@ interface FastifyReplyLike {
 /**
  * Makes the adapters hand the maintenance routes' bodies to the module instead of answering for
  * them (an adapter's own 400/413/415 has no version fields, no `no-store`, and on Fastify a 10 MB
- * body could reset the connection). Runs when the module is instantiated, before `app.init()`
- * registers the adapter's body parsers and the routes:
+ * body could reset the connection). Hooks in as soon as the app has its adapter, before
+ * `app.init()` registers the adapter's body parsers and the routes: at instantiation under
+ * `NestFactory.create`, at `createNestApplication()` under `Test.createTestingModule(...).compile()`
+ * (which instantiates the providers before there is an adapter):
  * - Express: a hook ahead of the body parsers reads PUT/DELETE bodies of `/<path>/maintenance`
  *   itself (the parsers then skip a request already read) and leaves the result on the request.
  * - Fastify: an `onRoute` hook gives the module's routes an error handler of their own for what
@@ -66,11 +68,15 @@ interface FastifyReplyLike {
 export class AdapterBodies {
   constructor(
     adapterHost: HttpAdapterHost,
-    @Inject(DEEP_HEALTH_OPTIONS) private readonly options: ResolvedHealthOptions,
+    @Inject(DEEP_HEALTH_OPTIONS) private readonly options: Pick<OptionsForTransport, 'path'>,
     private readonly handler: HealthRequestHandler,
   ) {
-    // No HTTP adapter: an application context (the standalone server reads its own bodies).
-    const adapter = adapterHost?.httpAdapter as { getType?: () => string; getInstance?: () => unknown } | undefined;
+    // init$ replays: it fires at once when the adapter is already set. An application context never
+    // gets one (the standalone server reads its own bodies).
+    adapterHost?.init$.subscribe(() => this.hook(adapterHost.httpAdapter as { getType?: () => string; getInstance?: () => unknown } | undefined));
+  }
+
+  private hook(adapter: { getType?: () => string; getInstance?: () => unknown } | undefined): void {
     if (!adapter?.getType || !adapter.getInstance) return;
     const type = adapter.getType();
     if (type === 'express') this.hookExpress(adapter.getInstance() as ExpressLike);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { HealthRequestHandler } from '../health-request-handler.js';
-import type { ResolvedHealthOptions } from '../../module/deep-health-options.js';
+import type { OptionsForTransport } from '../transport-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../../tokens/deep-health-options.token.js';
 import { HealthServer } from './health-server.js';
 import { HEALTH_ROUTES, KUBERNETES_ALIASES } from '../routes.js';
@@ -17,7 +17,7 @@ export class HealthServerHost implements OnModuleInit, OnApplicationBootstrap, O
   private readonly listening?: Promise<void>;
 
   constructor(
-    @Inject(DEEP_HEALTH_OPTIONS) private readonly options: ResolvedHealthOptions,
+    @Inject(DEEP_HEALTH_OPTIONS) private readonly options: OptionsForTransport,
     private readonly handler: HealthRequestHandler,
   ) {
     if (options.server) {

@@ -212,7 +212,7 @@ describe('sample-app/deploy', () => {
       expect(command).toEqual(['node', '/app/dist/cli/main.js', 'probe']);
       const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { bin: Record<string, string> };
       expect(`/app/${pkg.bin['nestjs-deep-health']!.replace(/^\.\//, '')}`).toBe(command[1]);
-      expect(runtime.some((i) => i.op === 'COPY' && /\/app\/dist \.\/dist$/.test(i.args))).toBe(true);
+      expect(runtime).toContainEqual(expect.objectContaining({ op: 'COPY', args: expect.stringMatching(/\/app\/dist \.\/dist$/) }));
       expect(runtime.find((i) => i.op === 'WORKDIR')?.args).toBe('/app');
       expect(runtime.find((i) => i.op === 'ENV')?.args).toContain('HEALTHCHECK_URL=http://127.0.0.1:3000/health/live');
     });

@@ -1,6 +1,24 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
+/**
+ * Who this service is: the version fields of every response, the metrics' `service_info`, the
+ * status page and the webhooks. The layers, the status page, the metrics and the transports all read
+ * it, so it sits below them all and imports nothing else in src/.
+ */
+
+/** The `service` module option. */
+export interface ServiceInfo {
+  /** `serviceId` in responses. @default the app's package.json `name` */
+  name?: string;
+  /** @default env `APP_VERSION`, else the app's package.json `version` */
+  version?: string;
+  /** @default env `RELEASE_ID`, else env `GIT_SHA` */
+  releaseId?: string;
+  description?: string;
+}
+
+/** `service` after resolution: the name and version are always known. */
 export interface ResolvedServiceInfo {
   name: string;
   version: string;
@@ -13,7 +31,7 @@ export interface ResolvedServiceInfo {
  * `RELEASE_ID`, `GIT_SHA`), then the app's own package.json (found from the entry script).
  */
 export function resolveServiceInfo(
-  given: { name?: string; version?: string; releaseId?: string; description?: string } = {},
+  given: ServiceInfo = {},
   env: NodeJS.ProcessEnv = process.env,
   startDir: string = appDirectory(),
 ): ResolvedServiceInfo {
