@@ -42,7 +42,9 @@ function auth(request: RouteRequest): HealthRequest {
 
 /** Authorization and the query (`?verbose`, `?exclude=`), for the report routes. */
 function report(request: RouteRequest): HealthRequest {
-  return { authorization: request.headers.authorization, client: request.client, query: request.query };
+  const authorization = request.headers.authorization;
+  // A report route needs the client's address only to count a wrong token: a probe without one never asks for it.
+  return { authorization, client: authorization === undefined ? undefined : request.client, query: request.query };
 }
 
 /** A maintenance change as the handler takes it: the raw query string, the Content-Type, the body. */

@@ -48,7 +48,7 @@ interface FastifyRequestLike {
 interface FastifyReplyLike {
   code(status: number): FastifyReplyLike;
   headers(values: Record<string, string>): FastifyReplyLike;
-  send(payload: Buffer): unknown;
+  send(payload: string): unknown;
 }
 
 /**
@@ -151,15 +151,31 @@ interface AdapterRequest {
  */
 export function nestRouteRequest(res: unknown, route: HealthRoute): RouteRequest {
   const response = res as { request?: AdapterRequest; req?: AdapterRequest };
-  const req = response.request ?? response.req ?? {};
-  return {
-    params: req.params ?? {},
-    query: req.query ?? {},
-    headers: req.headers ?? {},
-    url: req.originalUrl ?? req.url ?? '',
-    client: req.ip,
-    ...(route.body ? { body: req[BODY_INTAKE] ?? { value: req.body } } : {}),
-  };
+  return new AdapterRouteRequest(response.request ?? response.req ?? {}, route);
+}
+
+class AdapterRouteRequest implements RouteRequest {
+  readonly params: RouteRequest['params'];
+  readonly query: RouteRequest['query'];
+  readonly headers: RouteRequest['headers'];
+  readonly url: string;
+  readonly body?: BodyIntake;
+
+  constructor(
+    private readonly req: AdapterRequest,
+    route: HealthRoute,
+  ) {
+    this.params = req.params ?? {};
+    this.query = req.query ?? {};
+    this.headers = req.headers ?? {};
+    this.url = req.originalUrl ?? req.url ?? '';
+    if (route.body) this.body = req[BODY_INTAKE] ?? { value: req.body };
+  }
+
+  /** Read only when a route asks (Fastify's trust-proxy logic, the socket's peer name): a probe never does. */
+  get client(): string | undefined {
+    return this.req.ip;
+  }
 }
 
 function escapeRegExp(text: string): string {

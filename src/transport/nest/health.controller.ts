@@ -114,7 +114,7 @@ function defineRouteMethod(prototype: object, route: HealthRoute, docs: HealthOp
 interface FastifyReplyLike {
   headers(values: Readonly<Record<string, string>>): FastifyReplyLike;
   code(statusCode: number): FastifyReplyLike;
-  send(payload: Buffer): unknown;
+  send(payload: string): unknown;
 }
 
 function isFastifyReply(res: unknown): res is FastifyReplyLike {
