@@ -31,6 +31,21 @@ export function installConsumerApp(prefix: string, manifest: { name: string; ver
   return { dir, tarball };
 }
 
+/**
+ * Compiles `file` in `dir` with the repository's TypeScript as a strict `nodenext` app (`compilerOptions`
+ * added), the app's own @types first, then the repository's; returns tsc's error lines ([] when it compiles).
+ */
+export function compileIn(dir: string, file: string, compilerOptions: Record<string, unknown>): string[] {
+  const base = { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, typeRoots: ['./node_modules/@types', join(root, 'node_modules/@types')], types: ['node'] };
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { ...base, ...compilerOptions }, files: [file] }));
+  try {
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+    return [];
+  } catch (error) {
+    return String((error as { stdout?: string }).stdout ?? error).split('\n').filter(Boolean);
+  }
+}
+
 /** Starts `node file` in `dir` and resolves with the port it prints as `PORT=<n>` (the whole output on failure). */
 export async function boot(node: string, dir: string, file: string, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(node, [file], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });

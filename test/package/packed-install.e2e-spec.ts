@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { boot as bootIn, installConsumerApp, root, stop } from './consumer-app';
+import { boot as bootIn, compileIn, installConsumerApp, root, stop } from './consumer-app';
 
 const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 interface NodeBinary {
@@ -112,28 +112,7 @@ const dataSource: SqlQueryable = { query: (sql, params) => prisma.$queryRawUnsaf
 export const check = prismaMigrationsCheck({ dataSource });
 `,
       );
-      writeFileSync(
-        join(appDir, 'tsconfig.json'),
-        JSON.stringify({
-          compilerOptions: {
-            module: 'nodenext',
-            moduleResolution: 'nodenext',
-            target: 'es2022',
-            strict: true,
-            noEmit: true,
-            skipLibCheck: false,
-            typeRoots: [join(root, 'node_modules/@types')],
-            types: ['node'],
-          },
-          files: ['prisma-app.ts'],
-        }),
-      );
-      try {
-        execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: appDir, encoding: 'utf8', stdio: 'pipe' });
-        return [];
-      } catch (error) {
-        return String((error as { stdout?: string }).stdout ?? error).split('\n').filter(Boolean);
-      }
+      return compileIn(appDir, 'prisma-app.ts', { noEmit: true, skipLibCheck: false });
     };
     expect(typecheck('prisma')).toEqual([]);
     // The control: the same app through the TypeORM entry fails as a Prisma user's did before.
