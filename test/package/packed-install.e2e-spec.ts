@@ -4,22 +4,14 @@
  * Node running the tests and on Node 22, 24 and 26 (binaries from the npm registry, cached outside the
  * repository by scripts/node-binaries.mjs).
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { boot as bootIn, compileIn, installConsumerApp, root, stop } from './consumer-app';
+import { CURRENT_NODE, otherNodeLines } from './node-lines';
 
 const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-interface NodeBinary {
-  major: number;
-  version: string;
-  node: string;
-}
-// Resolved at load time so describe.each can name each line; the first run downloads them (~45 s, then cached).
-const NODES: NodeBinary[] = [
-  { major: Number(process.versions.node.split('.')[0]), version: process.versions.node, node: process.execPath },
-  ...(JSON.parse(execFileSync(process.execPath, [join(root, 'scripts', 'node-binaries.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as NodeBinary[]),
-];
+// Resolved at load time so describe.each can name each line.
+const NODES = [CURRENT_NODE, ...otherNodeLines()];
 const OPTIONAL_PEERS = ['typeorm', 'ioredis', 'bullmq', 'amqplib', 'prom-client', '@nestjs/terminus', 'pg', '@nestjs/swagger'];
 /** The one list of entry points (package.json exports and docs are checked against it too). */
 const { entries: ENTRIES } = JSON.parse(readFileSync(join(root, 'src/entry-points.json'), 'utf8')) as {
