@@ -1,4 +1,4 @@
-import { ConfigurableModuleBuilder, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { ConfigurableModuleBuilder, Module, type ConfigurableModuleAsyncOptions, type DynamicModule, type Provider } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { FeatureChecksCollector, createFeatureModule } from './feature-checks.js';
 import { HealthService } from '../layers/health.service.js';
@@ -84,9 +84,13 @@ const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
     .build();
 
 /** The options `forRoot` takes: module options plus `path`. */
-export type DeepHealthForRootOptions = typeof OPTIONS_TYPE;
+export type DeepHealthForRootOptions = DeepHealthModuleOptions & Partial<DeepHealthModuleExtras>;
 /** The options `forRootAsync` takes: `imports`, `inject`, `useFactory` (or `useClass`/`useExisting`) plus `path`. */
-export type DeepHealthForRootAsyncOptions = typeof ASYNC_OPTIONS_TYPE;
+export type DeepHealthForRootAsyncOptions = ConfigurableModuleAsyncOptions<DeepHealthModuleOptions, 'createDeepHealthOptions'> & Partial<DeepHealthModuleExtras>;
+// Spelled out (the API reference shows them), and held to what the builder produces: a compile error here otherwise.
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const BUILDER_TYPES: [Same<DeepHealthForRootOptions, typeof OPTIONS_TYPE>, Same<DeepHealthForRootAsyncOptions, typeof ASYNC_OPTIONS_TYPE>] = [true, true];
+void BUILDER_TYPES;
 
 /**
  * Layered health endpoints in one call.

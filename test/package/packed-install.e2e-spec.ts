@@ -4,23 +4,14 @@
  * Node running the tests and on Node 22, 24 and 26 (binaries from the npm registry, cached outside the
  * repository by scripts/node-binaries.mjs).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { boot as bootIn, compileIn, installConsumerApp, root, stop } from './consumer-app';
+import { CURRENT_NODE, otherNodeLines } from './node-lines';
 
-const root = resolve(__dirname, '../..');
 const rootPkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-interface NodeBinary {
-  major: number;
-  version: string;
-  node: string;
-}
-// Resolved at load time so describe.each can name each line; the first run downloads them (~45 s, then cached).
-const NODES: NodeBinary[] = [
-  { major: Number(process.versions.node.split('.')[0]), version: process.versions.node, node: process.execPath },
-  ...(JSON.parse(execFileSync(process.execPath, [join(root, 'scripts', 'node-binaries.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })) as NodeBinary[]),
-];
+// Resolved at load time so describe.each can name each line.
+const NODES = [CURRENT_NODE, ...otherNodeLines()];
 const OPTIONAL_PEERS = ['typeorm', 'ioredis', 'bullmq', 'amqplib', 'prom-client', '@nestjs/terminus', 'pg', '@nestjs/swagger'];
 /** The one list of entry points (package.json exports and docs are checked against it too). */
 const { entries: ENTRIES } = JSON.parse(readFileSync(join(root, 'src/entry-points.json'), 'utf8')) as {
@@ -30,27 +21,9 @@ const { entries: ENTRIES } = JSON.parse(readFileSync(join(root, 'src/entry-point
 let appDir: string;
 
 beforeAll(() => {
-  appDir = mkdtempSync(join(tmpdir(), 'deep-health-consumer-'));
-  const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', appDir], { cwd: root, encoding: 'utf8' }).trim().split('\n').pop()!;
-  const versionOf = (name: string) => rootPkg.devDependencies[name];
-  writeFileSync(
-    join(appDir, 'package.json'),
-    JSON.stringify({
-      name: 'consumer-app',
-      version: '3.2.1',
-      private: true,
-      dependencies: {
-        'nestjs-deep-health': `file:./${tarball}`,
-        '@nestjs/common': versionOf('@nestjs/common'),
-        '@nestjs/core': versionOf('@nestjs/core'),
-        '@nestjs/platform-express': versionOf('@nestjs/platform-express'),
-        '@nestjs/platform-fastify': versionOf('@nestjs/platform-fastify'),
-        'reflect-metadata': versionOf('reflect-metadata'),
-        rxjs: versionOf('rxjs'),
-      },
-    }),
-  );
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: appDir, stdio: 'pipe' });
+  const names = ['@nestjs/common', '@nestjs/core', '@nestjs/platform-express', '@nestjs/platform-fastify', 'reflect-metadata', 'rxjs'];
+  const dependencies = Object.fromEntries(names.map((name) => [name, rootPkg.devDependencies[name] as string]));
+  appDir = installConsumerApp('deep-health-consumer-', { name: 'consumer-app', version: '3.2.1' }, dependencies).dir;
 }, 240_000);
 
 afterAll(() => rmSync(appDir, { recursive: true, force: true }));
@@ -81,33 +54,9 @@ await app.listen(0, '127.0.0.1');
 console.log('PORT=' + app.getHttpServer().address().port);
 `;
 
-async function boot(node: string, file: string, source: string): Promise<{ child: ChildProcess; port: number }> {
+function boot(node: string, file: string, source: string) {
   writeFileSync(join(appDir, file), source);
-  const child = spawn(node, [file], { cwd: appDir, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const port = await new Promise<number>((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${file} did not start: ${output}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /PORT=(\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolvePort(Number(match[1]));
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`${file} exited with ${code}: ${output}`)));
-  });
-  return { child, port };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  await new Promise<void>((done) => {
-    child.once('exit', () => done());
-    child.kill('SIGKILL');
-  });
+  return bootIn(node, appDir, file);
 }
 
 describe.each(NODES.map((n) => [`Node ${n.version}`, n] as const))('the packed package in a separate app on %s', (_, { node }) => {
@@ -155,28 +104,7 @@ const dataSource: SqlQueryable = { query: (sql, params) => prisma.$queryRawUnsaf
 export const check = prismaMigrationsCheck({ dataSource });
 `,
       );
-      writeFileSync(
-        join(appDir, 'tsconfig.json'),
-        JSON.stringify({
-          compilerOptions: {
-            module: 'nodenext',
-            moduleResolution: 'nodenext',
-            target: 'es2022',
-            strict: true,
-            noEmit: true,
-            skipLibCheck: false,
-            typeRoots: [join(root, 'node_modules/@types')],
-            types: ['node'],
-          },
-          files: ['prisma-app.ts'],
-        }),
-      );
-      try {
-        execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: appDir, encoding: 'utf8', stdio: 'pipe' });
-        return [];
-      } catch (error) {
-        return String((error as { stdout?: string }).stdout ?? error).split('\n').filter(Boolean);
-      }
+      return compileIn(appDir, 'prisma-app.ts', { noEmit: true, skipLibCheck: false });
     };
     expect(typecheck('prisma')).toEqual([]);
     // The control: the same app through the TypeORM entry fails as a Prisma user's did before.
