@@ -11,11 +11,24 @@ export default {
   tsconfig: 'tsconfig.build.json',
   out: 'api-docs',
   readme: 'none',
+  // No source links: they would need a git remote (a clean clone or a tarball has none), and the reference is read beside the source anyway.
+  disableSources: true,
   excludePrivate: true,
   excludeInternal: true,
   treatWarningsAsErrors: true,
   // Named by a public signature yet not public themselves: collaborators Nest injects, which no user constructs.
-  intentionallyNotExported: ['CheckHistory', 'FleetView', 'WebhookNotifier', 'GracefulDrain', 'HealthRequestHandler'],
+  // The OptionsFor* types are the slices of ResolvedHealthOptions each folder reads (their constructors take them).
+  intentionallyNotExported: [
+    'CheckHistory',
+    'FleetView',
+    'WebhookNotifier',
+    'GracefulDrain',
+    'HealthRequestHandler',
+    'OptionsForLayers',
+    'OptionsForMaintenance',
+    'OptionsForStatusPage',
+    'OptionsForTransport',
+  ],
   plugin: ['./scripts/typedoc-entry-names.mjs'],
   validation: { notExported: true, invalidLink: true, invalidPath: true, rewrittenLink: true, notDocumented: false, unusedMergeModuleWith: true },
 };

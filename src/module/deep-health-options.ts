@@ -1,8 +1,8 @@
 import type { DynamicModule, ForwardReference, InjectionToken, OptionalFactoryDependency, Type } from '@nestjs/common';
 import type { HealthCheck } from '../engine/check.js';
 import type { StatusTransition } from '../engine/transitions.js';
-import type { ServiceInfo } from '../identity/service-info.js';
-import type { LivenessOptions, OptionsForLayers, ShutdownOptions } from '../layers/layer-options.js';
+import type { ResolvedServiceInfo, ServiceInfo } from '../identity/service-info.js';
+import type { LivenessOptions, OptionsForLayers, ResolvedLivenessOptions, ShutdownOptions } from '../layers/layer-options.js';
 import type { SharedResultsOptions } from '../layers/shared-results-options.js';
 import type { MaintenanceOptions, OptionsForMaintenance } from '../maintenance/maintenance-options.js';
 import type { MetricsOptions, ResolvedMetricsOptions } from '../metrics/health-metrics.js';
@@ -12,7 +12,7 @@ import type { HealthServerOptions } from '../transport/standalone/health-server.
 import type { DetailsPolicy, OptionsForTransport, ResponseFormat } from '../transport/transport-options.js';
 
 // Option types owned by the folders that read them, re-exported here as part of the module's options.
-export type { DetailsPolicy, LivenessOptions, ResponseFormat, ServiceInfo, ShutdownOptions };
+export type { DetailsPolicy, LivenessOptions, ResolvedLivenessOptions, ResolvedServiceInfo, ResponseFormat, ServiceInfo, ShutdownOptions };
 
 /** What `onStatusChange` receives: one status transition of a check. */
 export type StatusChangeEvent = StatusTransition;
