@@ -64,7 +64,8 @@ export interface RenderContext {
 /** Turns a layer report into an HTTP response in the configured format. */
 export function renderReport(report: LayerReport, context: RenderContext): HealthHttpResponse {
   const statusCode = report.status === 'fail' ? 503 : 200;
-  const headers: Record<string, string> = { ...NO_CACHE_HEADERS, 'X-Health-Layer': report.layer };
+  // The layer is in the body (`layer`); only the text form, which has no such field, sends it as a header.
+  const headers: Record<string, string> = { ...NO_CACHE_HEADERS };
   if (statusCode === 503 && report.retryAfterSeconds !== undefined) headers['Retry-After'] = String(report.retryAfterSeconds);
   const body = context.options.format === 'terminus' ? terminusBody(report, context) : ietfBody(report, context);
   headers['Content-Type'] = context.options.format === 'terminus' ? JSON_TYPE : HEALTH_JSON;
