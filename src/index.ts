@@ -26,7 +26,7 @@ export type { MaintenanceOptions } from './maintenance/maintenance-options.js';
 export type { SharedResultsOptions } from './module/shared-results-options.js';
 export type { SharedResultStore, SharedCheckResult, SharedResultSettings } from './engine/health-engine.js';
 export { redactSecrets, describeError } from './engine/redact.js';
-export { fromTerminus, toTerminus, type TerminusIndicatorFunction, type TerminusIndicatorResult, type TerminusIndicatorStatus } from './terminus/terminus-adapters.js';
+export { fromTerminus, toTerminus, type FromTerminusOptions, type TerminusIndicatorFunction, type TerminusIndicatorResult, type TerminusIndicatorStatus } from './terminus/terminus-adapters.js';
 export { HEALTH_METRICS, type HealthMetrics, type MetricsOptions, type MetricsRegistry } from './metrics/health-metrics.js';
 export { HealthServerHost } from './transport/standalone/health-server.host.js';
 export type { HealthServerOptions } from './transport/standalone/health-server.js';
