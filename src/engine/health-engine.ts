@@ -13,6 +13,7 @@ import {
 } from './messages.js';
 import { describeError, redactDeep, redactSecrets } from './redact.js';
 import { safeBigInt, toSafeJson } from './safe-value.js';
+import { untilAborted, withTimeout } from './until-aborted.js';
 
 /** A check's outcome as observed by the engine. */
 export interface CheckResult extends CheckOutcome {
@@ -327,7 +328,7 @@ export class HealthEngine {
     const { store, namespace } = this.settings.sharedResults!;
     const key = `${namespace}:${check.name}`;
     const { timeoutMs } = entry.policy;
-    const bounded = <T>(call: () => Promise<T>) => this.withinTimeout(call, timeoutMs);
+    const bounded = <T>(call: () => Promise<T>) => withTimeout(call, timeoutMs, TIMEOUT_EXCEEDED(timeoutMs));
     try {
       const hit = this.acceptShared(check, await bounded(() => store.get(key)));
       if (hit) return hit;
@@ -358,18 +359,6 @@ export class HealthEngine {
     return { result: { ...safe, time: result.time }, expiresAt: shared.expiresAt, shared: true };
   }
 
-  private async withinTimeout<T>(call: () => Promise<T>, timeoutMs: number): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(TIMEOUT_EXCEEDED(timeoutMs))), timeoutMs);
-    });
-    try {
-      return await Promise.race([Promise.resolve().then(call), timedOut]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   /**
    * Runs the check once under its timeout. Total: it resolves a result whatever the check does
    * (throws, hangs, ignores its signal, returns something unreadable). A run that ignores its
@@ -386,14 +375,9 @@ export class HealthEngine {
     const { timeoutMs } = entry.policy;
     const started = performance.now();
     const controller = new AbortController();
-    let stop!: (outcome: CheckOutcome) => void;
-    const stopped = new Promise<CheckOutcome>((resolve) => (stop = resolve));
     // Ends the run now (timeout or engine shutdown): the check's signal fires so it can release its
     // I/O, and the result no longer waits for it. No AbortSignal.any: on Node 20 it leaks per run.
-    const abort = (message: string) => {
-      controller.abort(new Error(message));
-      stop(fail(message));
-    };
+    const abort = (message: string) => controller.abort(new Error(message));
     const timer = setTimeout(abort, timeoutMs, TIMEOUT_EXCEEDED(timeoutMs));
     this.running.set(abort, check);
     let settled = false;
@@ -411,7 +395,12 @@ export class HealthEngine {
         .finally(() => {
           settled = true;
         });
-      outcome = await Promise.race([ran, stopped]);
+      try {
+        outcome = await untilAborted(ran, controller.signal);
+      } catch (reason) {
+        // Aborted (`ran` itself never rejects): the reason is the engine's own message.
+        outcome = fail(describeError(reason));
+      }
       if (!settled) {
         const marker = { startedAt: started };
         entry.abandoned = marker;

@@ -1,4 +1,10 @@
 /**
+ * The one way the module stops waiting for something: `untilAborted` races a promise against an
+ * AbortSignal, `withTimeout` gives a call a signal of its own that aborts after a timeout. The
+ * engine runs every check through them, and so do the checks, the stores and the layers.
+ */
+
+/**
  * Settles like `work`, or rejects with the signal's reason as soon as `signal` aborts.
  *
  * For drivers whose calls cannot be cancelled (ioredis, amqplib, most SDKs): the check returns at
@@ -7,7 +13,7 @@
  * long-lived signal does not collect listeners.
  *
  * @param work The driver call, already started.
- * @param signal The run's `ctx.signal`.
+ * @param signal The run's `ctx.signal`; without one, `work` is returned as is.
  * @returns `work`'s value; rejects with `work`'s error, or with `signal.reason` once aborted.
  *
  * @example
@@ -21,7 +27,8 @@
  *   },
  * });
  */
-export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
   work.catch(() => undefined);
   if (signal.aborted) return Promise.reject(abortReason(signal));
   return new Promise<T>((resolve, reject) => {
@@ -40,10 +47,6 @@ export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<
   });
 }
 
-function abortReason(signal: AbortSignal): unknown {
-  return signal.reason ?? new Error('aborted');
-}
-
 /**
  * Runs `call` with a signal that aborts after `timeoutMs`, and rejects with `new Error(message)`
  * at that moment even if `call` ignores its signal. The timer is cleared when `call` settles.
@@ -56,4 +59,8 @@ export async function withTimeout<T>(call: (signal: AbortSignal) => Promise<T>, 
   } finally {
     clearTimeout(timer);
   }
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new Error('aborted');
 }
