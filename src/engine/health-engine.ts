@@ -13,7 +13,7 @@ import {
 } from './messages.js';
 import { describeError, redactDeep, redactSecrets } from './redact.js';
 import { safeBigInt, toSafeJson } from './safe-value.js';
-import { untilAborted, withTimeout } from './until-aborted.js';
+import { stillPending, untilAborted, withTimeout } from './until-aborted.js';
 
 /** A check's outcome as observed by the engine. */
 export interface CheckResult extends CheckOutcome {
@@ -126,7 +126,11 @@ interface CacheEntry {
   result?: CheckResult;
   expiresAt: number;
   inflight?: Promise<CheckResult>;
-  /** A run that outlived its timeout and has not settled (it ignores its signal): no other run starts meanwhile. */
+  /**
+   * A run aborted at its timeout that left something pending: the run itself (it ignores its
+   * signal), or a call it raced with `untilAborted` (a PING the server never answered). No other
+   * run starts meanwhile, so a hung dependency collects one pending call, not one per probe.
+   */
   abandoned?: { startedAt: number };
   consecutiveFailures: number;
 }
@@ -362,7 +366,8 @@ export class HealthEngine {
   /**
    * Runs the check once under its timeout. Total: it resolves a result whatever the check does
    * (throws, hangs, ignores its signal, returns something unreadable). A run that ignores its
-   * signal is left behind at its timeout, and no other run of that check starts until it settles.
+   * signal is left behind at its timeout, and so is a call it raced with `untilAborted` that the
+   * dependency never answered; no other run of that check starts until what was left settles.
    */
   private async execute(check: HealthCheck, entry: CacheEntry): Promise<CheckResult> {
     // After close() the app's pools and clients are going away: do not ask them anything.
@@ -380,7 +385,6 @@ export class HealthEngine {
     const abort = (message: string) => controller.abort(new Error(message));
     const timer = setTimeout(abort, timeoutMs, TIMEOUT_EXCEEDED(timeoutMs));
     this.running.set(abort, check);
-    let settled = false;
     let outcome: CheckOutcome | CheckOutcome['status'] | void;
     try {
       const ran = Promise.resolve()
@@ -391,20 +395,19 @@ export class HealthEngine {
             controller.signal.aborted
               ? fail(describeError(controller.signal.reason))
               : fail(CHECK_THREW(describeError(error, this.secretsOf(check)))),
-        )
-        .finally(() => {
-          settled = true;
-        });
+        );
       try {
         outcome = await untilAborted(ran, controller.signal);
       } catch (reason) {
         // Aborted (`ran` itself never rejects): the reason is the engine's own message.
         outcome = fail(describeError(reason));
       }
-      if (!settled) {
+      // What the abort left behind: `ran` if the check ignores its signal, and the calls it raced.
+      const pending = controller.signal.aborted ? stillPending(controller.signal) : undefined;
+      if (pending) {
         const marker = { startedAt: started };
         entry.abandoned = marker;
-        void ran.finally(() => {
+        void pending.then(() => {
           if (entry.abandoned === marker) entry.abandoned = undefined;
         });
       }
