@@ -322,7 +322,7 @@ describe.each(ROWS)('$factory', (row) => {
   });
 
   it('reports a dependency error as fail with a description, reuses it for failureCacheTtlMs, and counts failureThreshold', async () => {
-    const check = dependency.build('error', { timeoutMs: 1500, cacheTtlMs: 60_000, failureCacheTtlMs: 150, failureThreshold: 2, refreshInBackground: false });
+    const check = dependency.build('error', { timeoutMs: 1500, cacheTtlMs: 60_000, failureCacheTtlMs: 300, failureThreshold: 2, refreshInBackground: false });
     const using = newEngine();
     // `probe` never rejects: whatever the check throws becomes its result.
     const first = await probe(using, check);
@@ -330,7 +330,7 @@ describe.each(ROWS)('$factory', (row) => {
     const calls = dependency.calls();
     const reused = await probe(using, check);
     expect({ time: reused.time, calls: dependency.calls() }).toEqual({ time: first.time, calls });
-    await sleep(200);
+    await sleep(350);
     const second = await probe(using, check);
     expect(second).toMatchObject({ status: 'fail', consecutiveFailures: 2 });
     expect(dependency.calls()).toBeGreaterThan(calls);
