@@ -38,7 +38,8 @@ const projects = [
   // In-process Nest apps (@nestjs/testing or NestFactory) over HTTP on Express, Fastify and the standalone server.
   { displayName: 'e2e', testMatch: [`<rootDir>/test/e2e/${TESTS}`, `<rootDir>/test/bad-input/${TESTS}`] },
   // Real Postgres, Redis, RabbitMQ (and PGlite), loopback vendor servers.
-  { displayName: 'services', testMatch: [`<rootDir>/test/integration/!(cli)/${TESTS}`, `<rootDir>/test/reliability/${TESTS}`] },
+  // Also the conformance suite that every check factory runs through (test/conformance).
+  { displayName: 'services', testMatch: [`<rootDir>/test/integration/!(cli)/${TESTS}`, `<rootDir>/test/reliability/${TESTS}`, `<rootDir>/test/conformance/${TESTS}`] },
   // Child processes: built CLI, packed package, sample app, fleets of replicas, browsers, the docs compiler.
   {
     displayName: 'processes',

@@ -26,7 +26,7 @@ export type { MaintenanceOptions, ResolvedMaintenanceOptions } from './maintenan
 export type { SharedResultsOptions, ResolvedSharedResults } from './layers/shared-results-options.js';
 export type { SharedResultStore, SharedCheckResult, SharedResultSettings } from './engine/health-engine.js';
 export { redactSecrets, describeError } from './engine/redact.js';
-export { fromTerminus, toTerminus, type TerminusIndicatorFunction, type TerminusIndicatorResult, type TerminusIndicatorStatus } from './terminus/terminus-adapters.js';
+export { fromTerminus, toTerminus, type FromTerminusOptions, type TerminusIndicatorFunction, type TerminusIndicatorResult, type TerminusIndicatorStatus } from './terminus/terminus-adapters.js';
 export { HEALTH_METRICS, type HealthMetrics, type MetricsOptions, type MetricsRegistry, type ResolvedMetricsOptions } from './metrics/health-metrics.js';
 export { HealthServerHost } from './transport/standalone/health-server.host.js';
 export type { HealthServerOptions } from './transport/standalone/health-server.js';

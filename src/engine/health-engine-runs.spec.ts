@@ -4,6 +4,7 @@
  */
 import { defineCheck, type CheckOutcome } from './check';
 import { HealthEngine } from './health-engine';
+import { untilAborted } from './until-aborted';
 
 const settings = { timeoutMs: 500, cacheTtlMs: 0, deadlineMs: 2000 };
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -90,6 +91,27 @@ describe('HealthEngine: at most one run per check in flight (defect 3)', () => {
     await sleep(0);
     await engine.result(check);
     expect(started).toBe(2);
+  });
+});
+
+describe('HealthEngine: at most one unanswered call per check', () => {
+  it('a call raced with untilAborted and left unanswered at the timeout holds the check until it settles', async () => {
+    const engine = new HealthEngine({ ...settings, timeoutMs: 30 });
+    let sent = 0;
+    let answer!: () => void;
+    const reply = new Promise<void>((resolve) => (answer = resolve));
+    // Like a PING on a hung Redis connection: the driver call cannot be cancelled, the run returns at the timeout.
+    const check = defineCheck({ name: 'ping', run: ({ signal }) => (sent++, untilAborted(reply, signal)) });
+    const outputs: string[] = [];
+    for (let i = 0; i < 20; i++) outputs.push((await engine.result(check)).output ?? '');
+    expect(sent).toBe(1);
+    expect(outputs[0]).toBe('timed out after 30 ms');
+    expect(outputs.slice(1).filter((o) => !/^previous run still running after \d+ ms \(the check ignores its abort signal, or a call it made is unanswered\)/.test(o))).toEqual([]);
+    // The dependency answers at last: the next probe asks it again.
+    answer();
+    await sleep(0);
+    expect(await engine.result(check)).toMatchObject({ status: 'pass' });
+    expect(sent).toBe(2);
   });
 });
 

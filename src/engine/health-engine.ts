@@ -13,6 +13,7 @@ import {
 } from './messages.js';
 import { describeError, redactDeep, redactSecrets } from './redact.js';
 import { safeBigInt, toSafeJson } from './safe-value.js';
+import { stillPending, untilAborted, withTimeout } from './until-aborted.js';
 
 /** A check's outcome as observed by the engine. */
 export interface CheckResult extends CheckOutcome {
@@ -125,7 +126,11 @@ interface CacheEntry {
   result?: CheckResult;
   expiresAt: number;
   inflight?: Promise<CheckResult>;
-  /** A run that outlived its timeout and has not settled (it ignores its signal): no other run starts meanwhile. */
+  /**
+   * A run aborted at its timeout that left something pending: the run itself (it ignores its
+   * signal), or a call it raced with `untilAborted` (a PING the server never answered). No other
+   * run starts meanwhile, so a hung dependency collects one pending call, not one per probe.
+   */
   abandoned?: { startedAt: number };
   consecutiveFailures: number;
 }
@@ -327,7 +332,7 @@ export class HealthEngine {
     const { store, namespace } = this.settings.sharedResults!;
     const key = `${namespace}:${check.name}`;
     const { timeoutMs } = entry.policy;
-    const bounded = <T>(call: () => Promise<T>) => this.withinTimeout(call, timeoutMs);
+    const bounded = <T>(call: () => Promise<T>) => withTimeout(call, timeoutMs, TIMEOUT_EXCEEDED(timeoutMs));
     try {
       const hit = this.acceptShared(check, await bounded(() => store.get(key)));
       if (hit) return hit;
@@ -358,22 +363,11 @@ export class HealthEngine {
     return { result: { ...safe, time: result.time }, expiresAt: shared.expiresAt, shared: true };
   }
 
-  private async withinTimeout<T>(call: () => Promise<T>, timeoutMs: number): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(TIMEOUT_EXCEEDED(timeoutMs))), timeoutMs);
-    });
-    try {
-      return await Promise.race([Promise.resolve().then(call), timedOut]);
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
   /**
    * Runs the check once under its timeout. Total: it resolves a result whatever the check does
    * (throws, hangs, ignores its signal, returns something unreadable). A run that ignores its
-   * signal is left behind at its timeout, and no other run of that check starts until it settles.
+   * signal is left behind at its timeout, and so is a call it raced with `untilAborted` that the
+   * dependency never answered; no other run of that check starts until what was left settles.
    */
   private async execute(check: HealthCheck, entry: CacheEntry): Promise<CheckResult> {
     // After close() the app's pools and clients are going away: do not ask them anything.
@@ -386,17 +380,11 @@ export class HealthEngine {
     const { timeoutMs } = entry.policy;
     const started = performance.now();
     const controller = new AbortController();
-    let stop!: (outcome: CheckOutcome) => void;
-    const stopped = new Promise<CheckOutcome>((resolve) => (stop = resolve));
     // Ends the run now (timeout or engine shutdown): the check's signal fires so it can release its
     // I/O, and the result no longer waits for it. No AbortSignal.any: on Node 20 it leaks per run.
-    const abort = (message: string) => {
-      controller.abort(new Error(message));
-      stop(fail(message));
-    };
+    const abort = (message: string) => controller.abort(new Error(message));
     const timer = setTimeout(abort, timeoutMs, TIMEOUT_EXCEEDED(timeoutMs));
     this.running.set(abort, check);
-    let settled = false;
     let outcome: CheckOutcome | CheckOutcome['status'] | void;
     try {
       const ran = Promise.resolve()
@@ -407,15 +395,19 @@ export class HealthEngine {
             controller.signal.aborted
               ? fail(describeError(controller.signal.reason))
               : fail(CHECK_THREW(describeError(error, this.secretsOf(check)))),
-        )
-        .finally(() => {
-          settled = true;
-        });
-      outcome = await Promise.race([ran, stopped]);
-      if (!settled) {
+        );
+      try {
+        outcome = await untilAborted(ran, controller.signal);
+      } catch (reason) {
+        // Aborted (`ran` itself never rejects): the reason is the engine's own message.
+        outcome = fail(describeError(reason));
+      }
+      // What the abort left behind: `ran` if the check ignores its signal, and the calls it raced.
+      const pending = controller.signal.aborted ? stillPending(controller.signal) : undefined;
+      if (pending) {
         const marker = { startedAt: started };
         entry.abandoned = marker;
-        void ran.finally(() => {
+        void pending.then(() => {
           if (entry.abandoned === marker) entry.abandoned = undefined;
         });
       }

@@ -4,7 +4,7 @@ export const DEADLINE_EXCEEDED = (ms: number) => `no result within the ${ms} ms 
 export const CHECK_THREW = (message: string) => `check threw: ${message}`;
 export const ENGINE_CLOSED = 'health engine is shutting down';
 export const PREVIOUS_RUN_STILL_RUNNING = (ms: number) =>
-  `previous run still running after ${ms} ms (the check ignores its abort signal); not starting another`;
+  `previous run still running after ${ms} ms (the check ignores its abort signal, or a call it made is unanswered); not starting another`;
 export const FIRST_RESULT_PENDING = (deadlineMs: number, timeoutMs: number) =>
   `first run still in progress after the ${deadlineMs} ms response deadline (its timeout is ${timeoutMs} ms); later probes are served its last result while it refreshes`;
 export const UNREADABLE_OUTCOME = (why: string) => `check returned a result that cannot be read: ${why}`;

@@ -1,4 +1,4 @@
-import { untilAborted } from './until-aborted';
+import { untilAborted, withTimeout } from './until-aborted';
 
 describe('untilAborted', () => {
   it('settles like the work when the signal stays quiet', async () => {
@@ -28,10 +28,31 @@ describe('untilAborted', () => {
     }
   });
 
+  it('without a signal is the work itself (for callers whose signal is optional)', () => {
+    const work = Promise.resolve('ok');
+    expect(untilAborted(work, undefined)).toBe(work);
+  });
+
   it('removes its abort listener once the work settles', async () => {
     const controller = new AbortController();
     const remove = jest.spyOn(controller.signal, 'removeEventListener');
     await untilAborted(Promise.resolve('ok'), controller.signal);
     expect(remove).toHaveBeenCalledWith('abort', expect.any(Function));
+  });
+});
+
+describe('withTimeout', () => {
+  it('resolves like the call when it answers in time, and clears its timer', async () => {
+    await expect(withTimeout(async () => 'ok', 1000, 'too slow')).resolves.toBe('ok');
+  });
+
+  it('rejects with the message at the timeout, even when the call ignores its signal, and aborts that signal', async () => {
+    let seen: AbortSignal | undefined;
+    const result = withTimeout((signal) => {
+      seen = signal;
+      return new Promise<never>(() => undefined);
+    }, 20, 'no answer within 20 ms');
+    await expect(result).rejects.toThrow('no answer within 20 ms');
+    expect(seen?.aborted).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnModuleDestroy, type OnModuleInit } f
 import { defineCheck, pass, warn, type HealthCheck } from '../engine/check.js';
 import { DEEP_HEALTH_OPTIONS } from '../tokens/deep-health-options.token.js';
 import { describeError } from '../engine/redact.js';
+import { withTimeout } from '../engine/until-aborted.js';
 import type { OptionsForMaintenance, ResolvedMaintenanceOptions } from './maintenance-options.js';
 import { MAINTENANCE_STORE_CHECK } from './maintenance-store.js';
 import { parseDisableRequest, parseEnableRequest, parseStoredState } from './maintenance-request.js';
@@ -220,23 +221,11 @@ export class MaintenanceService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Runs one store call under `storeTimeoutMs`, aborting it when the time is up. */
-  private async bounded<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  private bounded<T>(call: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const { storeTimeoutMs } = this.options;
-    const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const error = new Error(STORE_TIMEOUT(storeTimeoutMs));
-        controller.abort(error);
-        reject(error);
-      }, storeTimeoutMs);
-    });
-    try {
-      return await Promise.race([call(controller.signal), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return withTimeout(call, storeTimeoutMs, STORE_TIMEOUT(storeTimeoutMs));
   }
+
 
   private recordSuccess(started: number): void {
     if (this.sync && !this.sync.reachable) this.logger.log(LOG_STORE_BACK);

@@ -22,14 +22,24 @@ export type TerminusIndicatorFunction =
 
 const FROM_TERMINUS: Record<TerminusIndicatorStatus, CheckOutcome['status']> = { up: 'pass', degraded: 'warn', down: 'fail' };
 
+/** Options of {@link fromTerminus}: the common check options except `name`, and the secrets to scrub. */
+export interface FromTerminusOptions extends Omit<CheckOptions, 'name'> {
+  /**
+   * Values the indicator knows (an API key, a password) that must never appear in any output,
+   * e.g. echoed back in a dependency's error that the indicator reports as its `message`.
+   */
+  secrets?: readonly (string | undefined)[];
+}
+
 /**
  * Wraps any @nestjs/terminus indicator so it runs in this module's layers, under its engine
- * (timeout, cache, aggregation).
+ * (timeout, cache, aggregation). A terminus indicator takes no AbortSignal: at its timeout the
+ * engine reports `fail` and starts no other run of it until the abandoned one settles.
  *
  * @example
  * fromTerminus('disk', () => disk.checkStorage('disk', { path: '/', thresholdPercent: 0.9 }), { critical: false })
  */
-export function fromTerminus(name: string, indicator: TerminusIndicatorFunction, options: Omit<CheckOptions, 'name'> = {}): HealthCheck {
+export function fromTerminus(name: string, indicator: TerminusIndicatorFunction, options: FromTerminusOptions = {}): HealthCheck {
   if (typeof indicator !== 'function' && typeof (indicator as PromiseLike<unknown>)?.then !== 'function') {
     throw new TypeError(`fromTerminus("${name}"): expected a terminus HealthIndicatorFunction, got ${typeof indicator}`);
   }

@@ -11,7 +11,11 @@
  * proxy.blackhole();     // stop forwarding: sockets stay open, bytes are held back, new connections
  *                        // are accepted but never reach the target (a partition, a hung host)
  * proxy.reset();         // RST every open connection at once, and every new one on arrival
+ * proxy.answer(responder); // stop forwarding: the client's bytes go to `responder` (per connection),
+ *                        // which speaks the protocol itself (e.g. answers every statement with an error)
  * proxy.connectionCount; // client connections currently open
+ * proxy.bytesFromClients; // bytes received from clients so far (to tell whether a client called at all)
+ * proxy.unanswered();    // arrival times of client bytes held back (blackhole) on connections still open
  * await proxy.close();   // destroys every socket and stops listening (always call it: afterEach/afterAll)
  * ```
  * Held bytes are delivered, in order, when the mode goes back to `pass` or `delay`, the way TCP
@@ -19,8 +23,21 @@
  * blackhole sees a consistent stream, not a corrupted one.
  */
 import net from 'node:net';
+import { performance } from 'node:perf_hooks';
 
-export type TcpFaultMode = { kind: 'pass' } | { kind: 'delay'; ms: number } | { kind: 'blackhole' } | { kind: 'reset' };
+export type TcpFaultMode =
+  | { kind: 'pass' }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'blackhole' }
+  | { kind: 'reset' }
+  | { kind: 'answer'; responder: Responder };
+
+/**
+ * Speaks a protocol on one client connection in `answer` mode: gets the client's bytes, writes
+ * replies with `reply`, hangs up with `end`. `fresh` is true for a connection opened in `answer`
+ * mode (it starts with the protocol's greeting), false for one that was passing through before.
+ */
+export type Responder = (connection: { fresh: boolean }) => (chunk: Buffer, reply: (bytes: Buffer) => void, end: () => void) => void;
 
 export interface TcpFaultProxyOptions {
   targetPort: number;
@@ -32,7 +49,7 @@ export interface TcpFaultProxyOptions {
 
 /** One direction of one proxied connection: bytes read from `from`, written to `to`. */
 class Pipe {
-  private held: Buffer[] = [];
+  private held: { chunk: Buffer; at: number }[] = [];
   private pendingTimers = new Set<NodeJS.Timeout>();
 
   constructor(
@@ -41,15 +58,20 @@ class Pipe {
   ) {}
 
   push(chunk: Buffer): void {
-    this.held.push(chunk);
+    this.held.push({ chunk, at: performance.now() });
     this.flush();
+  }
+
+  /** When each chunk still held back arrived (`performance.now()`). */
+  get heldSince(): number[] {
+    return this.held.map((item) => item.at);
   }
 
   flush(): void {
     const mode = this.proxy.mode;
     const target = this.to();
-    if (!target || target.connecting || mode.kind === 'blackhole' || mode.kind === 'reset') return;
-    const chunks = this.held;
+    if (!target || target.connecting || mode.kind === 'blackhole' || mode.kind === 'reset' || mode.kind === 'answer') return;
+    const chunks = this.held.map((item) => item.chunk);
     this.held = [];
     for (const chunk of chunks) {
       if (mode.kind === 'pass') {
@@ -74,8 +96,11 @@ class Pipe {
 
 class ProxiedConnection {
   upstream?: net.Socket;
-  private readonly toUpstream: Pipe;
+  readonly toUpstream: Pipe;
   private readonly toClient: Pipe;
+  /** The protocol speaker of `answer` mode, and whether this connection was opened in that mode. */
+  private answering?: ReturnType<Responder>;
+  private openedAnswering = false;
 
   constructor(
     readonly client: net.Socket,
@@ -84,10 +109,17 @@ class ProxiedConnection {
   ) {
     this.toUpstream = new Pipe(() => this.upstream, proxy);
     this.toClient = new Pipe(() => this.client, proxy);
-    client.on('data', (chunk: Buffer) => this.toUpstream.push(chunk));
+    client.on('data', (chunk: Buffer) => {
+      proxy.bytesFromClients += chunk.length;
+      if (this.answering) this.answering(chunk, (bytes) => this.client.destroyed || this.client.write(bytes), () => this.client.end());
+      else this.toUpstream.push(chunk);
+    });
     client.on('error', () => this.destroy());
     client.on('close', () => this.destroy());
-    if (proxy.mode.kind !== 'blackhole') this.connectUpstream();
+    if (proxy.mode.kind === 'answer') {
+      this.openedAnswering = true;
+      this.answering = proxy.mode.responder({ fresh: true });
+    } else if (proxy.mode.kind !== 'blackhole') this.connectUpstream();
   }
 
   connectUpstream(): void {
@@ -95,17 +127,27 @@ class ProxiedConnection {
     const upstream = net.connect(this.target.port, this.target.host);
     this.upstream = upstream;
     upstream.on('connect', () => this.toUpstream.flush());
-    upstream.on('data', (chunk: Buffer) => this.toClient.push(chunk));
+    upstream.on('data', (chunk: Buffer) => {
+      // In `answer` mode the responder speaks for the server: late upstream bytes would corrupt the stream.
+      if (!this.answering) this.toClient.push(chunk);
+    });
     upstream.on('error', () => this.destroy());
     upstream.on('close', () => this.destroy());
   }
 
   modeChanged(): void {
-    if (this.proxy.mode.kind === 'reset') {
+    const { mode } = this.proxy;
+    if (mode.kind === 'reset' || (mode.kind !== 'answer' && this.openedAnswering)) {
+      // A connection that only ever spoke to a responder has no upstream session to resume.
       this.reset();
       return;
     }
-    if (this.proxy.mode.kind === 'blackhole') return;
+    if (mode.kind === 'answer') {
+      this.answering = mode.responder({ fresh: false });
+      return;
+    }
+    this.answering = undefined;
+    if (mode.kind === 'blackhole') return;
     this.connectUpstream();
     this.toUpstream.flush();
     this.toClient.flush();
@@ -127,6 +169,8 @@ class ProxiedConnection {
 
 export class TcpFaultProxy {
   mode: TcpFaultMode = { kind: 'pass' };
+  /** Bytes received from clients so far, in every mode. */
+  bytesFromClients = 0;
   private readonly connections = new Set<ProxiedConnection>();
 
   private constructor(
@@ -171,6 +215,15 @@ export class TcpFaultProxy {
 
   reset(): void {
     this.setMode({ kind: 'reset' });
+  }
+
+  answer(responder: Responder): void {
+    this.setMode({ kind: 'answer', responder });
+  }
+
+  /** Arrival times (`performance.now()`) of client bytes held back on connections still open. */
+  unanswered(): number[] {
+    return [...this.connections].flatMap((connection) => connection.toUpstream.heldSince);
   }
 
   setMode(mode: TcpFaultMode): void {

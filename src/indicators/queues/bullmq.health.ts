@@ -3,7 +3,7 @@ import { validateCheckOptions } from '../../validation/check-options-validation.
 import { untilAborted } from '../../engine/until-aborted.js';
 import { show } from '../../validation/problems.js';
 import { describeError } from '../../engine/redact.js';
-import { notReadyStatus, type ReadyAwareClient } from '../redis/probe-support.js';
+import { notReadyStatus, redisSecrets, type ReadyAwareClient } from '../redis/probe-support.js';
 import {
   BACKLOG,
   FAILED_IN_WINDOW,
@@ -82,6 +82,8 @@ export const BULLMQ_DEFAULTS = {
 
 /** What the check reads from a Queue; `getBackend()` is BullMQ 6, `client` is BullMQ 5. */
 interface QueueClientAccess {
+  /** The Queue's options; `connection` is ioredis options or a client, and carries its passwords. */
+  opts?: { connection?: unknown };
   getBackend?: () => { connection?: { status?: string }; client?: Promise<ReadyAwareClient> };
   client?: Promise<ReadyAwareClient>;
 }
@@ -141,6 +143,8 @@ export function bullmqCheck(options: BullmqCheckOptions): HealthCheck {
     critical: true,
     componentType: 'component',
     ...checkOptions(options),
+    // A Redis error may quote the password (a proxy's AUTH failure): scrub it like redisCheck does.
+    secrets: redisSecrets(watched.opts?.connection),
     run: async ({ signal }) => {
       const connectionState = watched.getBackend?.().connection?.status;
       if (connectionState !== undefined && connectionState !== 'ready') return fail(QUEUE_NOT_CONNECTED(connectionState));

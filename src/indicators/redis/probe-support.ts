@@ -23,3 +23,21 @@ export function round(value: number, digits = 3): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;
 }
+
+/**
+ * The secrets in ioredis connection settings: given a client (`Redis` or `Cluster`, which carry
+ * their options) or the options themselves (BullMQ's `connection` is either). Passwords of the
+ * server, of the Sentinels, and of a Cluster's nodes.
+ */
+export function redisSecrets(connection: unknown): (string | undefined)[] {
+  if (typeof connection !== 'object' || connection === null) return [];
+  const own = (connection as { options?: unknown }).options;
+  const options = (typeof own === 'object' && own !== null ? own : connection) as RedisSecretOptions;
+  return [options.password, options.sentinelPassword, options.redisOptions?.password, options.redisOptions?.sentinelPassword];
+}
+
+interface RedisSecretOptions {
+  password?: string;
+  sentinelPassword?: string;
+  redisOptions?: { password?: string; sentinelPassword?: string };
+}

@@ -6,7 +6,7 @@ import { untilAborted } from '../../engine/until-aborted.js';
 import { show } from '../../validation/problems.js';
 import { describeError } from '../../engine/redact.js';
 import { CLIENT_NOT_READY, CLIENT_REQUIRED, NO_READY_CLUSTER_NODE, REDIS_COMMAND_FAILED } from './messages.js';
-import { notReadyStatus, round } from './probe-support.js';
+import { notReadyStatus, redisSecrets, round } from './probe-support.js';
 import { assessClusterInfo, assessRedisInfo, parseRedisInfo } from './redis-info.js';
 
 /** Options of {@link redisCheck}. */
@@ -72,7 +72,7 @@ export function redisCheck(options: RedisCheckOptions): HealthCheck {
     critical: true,
     componentType: 'datastore',
     ...checkOptions(options),
-    secrets: [password(options.client)],
+    secrets: redisSecrets(options.client),
     run: async ({ signal }) => {
       const notReady = notReadyStatus(options.client);
       if (notReady !== undefined) return fail(CLIENT_NOT_READY(notReady));
@@ -114,9 +114,4 @@ export function redisCheck(options: RedisCheckOptions): HealthCheck {
 /** The first master whose connection is ready: PING and INFO through one node are enough. */
 function readyNode(cluster: Cluster): Redis | undefined {
   return cluster.nodes('master').find((node) => node.status === 'ready');
-}
-
-function password(client: Redis | Cluster): string | undefined {
-  const options = client.options as { password?: string; redisOptions?: { password?: string } };
-  return client.isCluster ? options.redisOptions?.password : options.password;
 }

@@ -7,6 +7,7 @@ import { types } from 'node:util';
 import type { Problems } from '../../validation/problems.js';
 import { checkOptions, defineCheck, fail, type CheckContext, type CheckOptions, type CheckOutcome, type HealthCheck } from '../../engine/check.js';
 import { describeError } from '../../engine/redact.js';
+import { untilAborted } from '../../engine/until-aborted.js';
 import { dataSourceSecrets, dataSourceStartState } from '../../connect/data-source-starter.js';
 import { NO_POOL, NOT_A_POSTGRES_DATA_SOURCE, NOT_INITIALIZED, NOT_QUERYABLE, QUERY_FAILED, UNREACHABLE } from './messages.js';
 
@@ -110,19 +111,6 @@ export function poolFigures(pool: PgPool): Record<string, number> {
   return { poolTotal: pool.totalCount, poolIdle: pool.idleCount, poolWaiting: pool.waitingCount, poolMax: pool.options.max ?? 10 };
 }
 
-/** Resolves `promise`, or rejects with the signal's reason as soon as it aborts; the listener never outlives the call. */
-export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) {
-    promise.catch(() => undefined);
-    return Promise.reject(signal.reason);
-  }
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
 interface PoolInternals {
   _clients?: unknown[];
   _pendingQueue?: { callback: unknown }[];
@@ -200,7 +188,7 @@ export async function withPooledSession<T>(pool: PgPool, context: CheckContext, 
   const { signal } = context;
   const client = await acquire(pool, signal);
   const query: Query = async <Row>(sql: string, parameters?: unknown[]) =>
-    rowsOf(await abortable(client.query(sql, parameters), signal)) as Row[];
+    rowsOf(await untilAborted(client.query(sql, parameters), signal)) as Row[];
   let broken: Error | undefined;
   // pg-pool takes its own 'error' listener off a checked-out client and leaves it to the borrower:
   // without this one, a connection reset during a check is an unhandled 'error' that kills the app.
@@ -258,7 +246,7 @@ export async function readOnlySession(
       return await withPooledSession(poolOf(source)!, context, startedAt, work);
     }
     const query: Query = async <Row>(sql: string, parameters?: unknown[]) =>
-      rowsOf(await abortable(source.query(sql, parameters ?? []), context.signal)) as Row[];
+      rowsOf(await untilAborted(source.query(sql, parameters ?? []), context.signal)) as Row[];
     return await work(query);
   } catch (error) {
     if (context.signal.aborted) throw error;

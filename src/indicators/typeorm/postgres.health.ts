@@ -2,9 +2,9 @@ import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
 import { fail, pass, warn, type CheckContext, type CheckOptions, type CheckOutcome, type HealthCheck } from '../../engine/check.js';
 import { validateCheckOptions } from '../../validation/check-options-validation.js';
+import { untilAborted } from '../../engine/until-aborted.js';
 import { POOL_SATURATED, ROUND_TRIP_CANCELLED } from './messages.js';
 import {
-  abortable,
   checkPostgresDataSource,
   definePostgresCheck,
   destroyClient,
@@ -95,16 +95,16 @@ async function dedicatedRoundTrip(pool: PgPool, sql: string, context: CheckConte
   // A socket error after the probe has moved on must not become an uncaught 'error' event.
   (client as unknown as { on(event: string, listener: () => void): void }).on('error', () => undefined);
   const query: Query = async <Row>(text: string) => {
-    const result = await abortable(client.query(text), signal);
+    const result = await untilAborted(client.query(text), signal);
     return (Array.isArray(result) ? result.at(-1)!.rows : result.rows) as Row[];
   };
   let closed = false;
   try {
-    await abortable(client.connect(), signal);
+    await untilAborted(client.connect(), signal);
     await query(`BEGIN READ ONLY; SET LOCAL statement_timeout = ${statementTimeoutFor(context.timeoutMs, startedAt)}`);
     const latency = await timed(query, sql);
     await query('COMMIT');
-    await abortable(client.end(), signal);
+    await untilAborted(client.end(), signal);
     closed = true;
     return latency;
   } finally {

@@ -1,5 +1,4 @@
 import type { Cluster, Redis } from 'ioredis';
-import { untilAborted } from '../../engine/until-aborted.js';
 import { STORE_CLOSED, STORE_NOT_READY } from '../../maintenance/messages.js';
 
 /** An ioredis client the fleet stores accept: a single node or a Cluster. */
@@ -50,9 +49,4 @@ export function assertReady(client: RedisClient): void {
   if (client.status === 'ready') return;
   if (client.status === 'wait') void client.connect().catch(() => undefined);
   throw new Error(STORE_NOT_READY(client.status));
-}
-
-/** Rejects with the signal's reason when it aborts before `promise` settles. */
-export function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  return signal ? untilAborted(promise, signal) : promise;
 }

@@ -1,7 +1,8 @@
 import type { StoreCallOptions } from '../../maintenance/maintenance-store.js';
 import type { FleetHeartbeat, FleetStore } from '../../status-page/fleet-store.js';
 import { Problems } from '../../validation/problems.js';
-import { abortable, whenReady, type RedisClient } from './redis-connection.js';
+import { untilAborted } from '../../engine/until-aborted.js';
+import { whenReady, type RedisClient } from './redis-connection.js';
 
 /** Options of {@link redisFleetStore}. */
 export interface RedisFleetStoreOptions {
@@ -49,14 +50,14 @@ export function redisFleetStore(options: RedisFleetStoreOptions): FleetStore {
   return {
     async publish(heartbeat: FleetHeartbeat, ttlMs: number, { signal }: StoreCallOptions = {}) {
       await whenReady(redis, signal);
-      const replies = await abortable(redis.multi().hset(key, heartbeat.id, JSON.stringify(heartbeat)).pexpire(key, Math.max(1, Math.round(ttlMs))).exec(), signal);
+      const replies = await untilAborted(redis.multi().hset(key, heartbeat.id, JSON.stringify(heartbeat)).pexpire(key, Math.max(1, Math.round(ttlMs))).exec(), signal);
       const failed = replies?.find(([error]) => error);
       if (failed) throw failed[0];
     },
 
     async list({ signal }: StoreCallOptions = {}) {
       await whenReady(redis, signal);
-      const all = await abortable(redis.hgetall(key), signal);
+      const all = await untilAborted(redis.hgetall(key), signal);
       return Object.values(all).map((text) => {
         try {
           return JSON.parse(text) as unknown;
@@ -69,7 +70,7 @@ export function redisFleetStore(options: RedisFleetStoreOptions): FleetStore {
     async remove(ids: readonly string[], { signal }: StoreCallOptions = {}) {
       if (ids.length === 0) return;
       await whenReady(redis, signal);
-      await abortable(redis.hdel(key, ...ids), signal);
+      await untilAborted(redis.hdel(key, ...ids), signal);
     },
   };
 }

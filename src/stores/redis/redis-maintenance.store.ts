@@ -1,6 +1,7 @@
 import type { MaintenanceState } from '../../maintenance/maintenance-state.js';
 import type { MaintenanceStore, StoreCallOptions } from '../../maintenance/maintenance-store.js';
-import { abortable, whenReady, type RedisClient } from './redis-connection.js';
+import { untilAborted } from '../../engine/until-aborted.js';
+import { whenReady, type RedisClient } from './redis-connection.js';
 import { NOT_AN_OBJECT } from '../../engine/messages.js';
 import { Problems, show } from '../../validation/problems.js';
 import { NOT_A_REDIS_CLIENT } from './messages.js';
@@ -70,7 +71,7 @@ export function redisMaintenanceStore(options: RedisMaintenanceStoreOptions): Ma
   return {
     async read({ signal }: StoreCallOptions = {}) {
       await whenReady(redis, signal);
-      const text = await abortable(redis.get(key), signal);
+      const text = await untilAborted(redis.get(key), signal);
       if (text === null) return undefined;
       try {
         return JSON.parse(text) as unknown;
@@ -91,7 +92,7 @@ export function redisMaintenanceStore(options: RedisMaintenanceStoreOptions): Ma
         transaction.del(key);
       }
       transaction.publish(channel, state?.enabled ? 'on' : 'off');
-      const replies = await abortable(transaction.exec(), signal);
+      const replies = await untilAborted(transaction.exec(), signal);
       const failed = replies?.find(([error]) => error);
       if (!replies) throw new Error('Redis transaction was discarded');
       if (failed) throw failed[0];

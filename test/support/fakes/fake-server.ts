@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 /** One request as a fake vendor sees it. */
 export interface FakeRequest {
@@ -17,6 +18,8 @@ export interface FakeReply {
   body?: unknown;
   raw?: string;
   hang?: boolean;
+  /** Answer this many ms late (a slow but healthy vendor). */
+  delayMs?: number;
 }
 
 export type FakeRoute = (request: FakeRequest, server: FakeServer) => FakeReply;
@@ -27,8 +30,11 @@ export type FakeRoute = (request: FakeRequest, server: FakeServer) => FakeReply;
  */
 export class FakeServer {
   readonly requests: FakeRequest[] = [];
-  /** Requests that were left hanging, with whether their socket has closed since. */
-  readonly hung: { path: string; closed: Promise<void> }[] = [];
+  /**
+   * Requests that were left hanging: when they arrived (`performance.now()`), whether their socket
+   * is still `open`, and a promise of its closing.
+   */
+  readonly hung: { path: string; at: number; open: boolean; closed: Promise<void> }[] = [];
   route: FakeRoute;
   private readonly sockets = new Set<Socket>();
 
@@ -62,12 +68,26 @@ export class FakeServer {
         fake.requests.push(request);
         const reply = fake.route(request, fake);
         if (reply.hang) {
-          fake.hung.push({ path: request.path, closed: new Promise((resolve) => req.socket.once('close', () => resolve())) });
+          const hung = { path: request.path, at: performance.now(), open: !req.socket.destroyed, closed: Promise.resolve() };
+          if (hung.open) {
+            hung.closed = new Promise((resolve) =>
+              req.socket.once('close', () => {
+                hung.open = false;
+                resolve();
+              }),
+            );
+          }
+          fake.hung.push(hung);
           return;
         }
         const payload = reply.raw ?? (reply.body === undefined ? '' : JSON.stringify(reply.body));
-        res.writeHead(reply.status ?? 200, { 'content-type': reply.raw === undefined ? 'application/json' : 'text/html', ...reply.headers });
-        res.end(payload);
+        const send = () => {
+          if (res.destroyed) return;
+          res.writeHead(reply.status ?? 200, { 'content-type': reply.raw === undefined ? 'application/json' : 'text/html', ...reply.headers });
+          res.end(payload);
+        };
+        if (reply.delayMs) setTimeout(send, reply.delayMs);
+        else send();
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -85,6 +105,11 @@ export class FakeServer {
 
   get openSockets(): number {
     return this.sockets.size;
+  }
+
+  /** Arrival times of the hung requests whose socket is still open. */
+  unanswered(): number[] {
+    return this.hung.filter((h) => h.open).map((h) => h.at);
   }
 
   /** Resolves when every hung request's socket has closed, rejects after `withinMs`. */
