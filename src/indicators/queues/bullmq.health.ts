@@ -143,7 +143,10 @@ export function bullmqCheck(options: BullmqCheckOptions): HealthCheck {
     ...checkOptions(options),
     run: async ({ signal }) => {
       const connectionState = watched.getBackend?.().connection?.status;
-      if (connectionState !== undefined && connectionState !== 'ready') return fail(QUEUE_NOT_CONNECTED(connectionState));
+      if (connectionState !== undefined && connectionState !== 'ready') {
+        // "initializing" lasts until Redis first answers (BullMQ keeps "ready" while ioredis reconnects later).
+        return fail(QUEUE_NOT_CONNECTED(connectionState), connectionState === 'initializing' ? { connecting: true } : {});
+      }
       try {
         const client = await untilAborted(queueClient(watched), signal);
         const notReady = notReadyStatus(client);
