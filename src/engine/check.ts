@@ -27,6 +27,14 @@ export interface CheckOutcome {
   measurements?: Record<string, number>;
   /** Structured detail (names, versions, states). Shown only when details are allowed. */
   details?: Record<string, unknown>;
+  /**
+   * The dependency has not answered yet: the client's first connection is still being made (at
+   * boot, or for a client that connects lazily). The status is reported as given (a `fail` keeps
+   * readiness at 503), but nothing has failed yet, so the log says it as a warning, not an error;
+   * the first real answer is logged (`connecting -> fail` is the error). Not shown in responses.
+   * @default false
+   */
+  connecting?: boolean;
 }
 
 /** What a check's `run` may resolve: a status, an outcome, or nothing (`pass`). */

@@ -471,9 +471,10 @@ function truncate(text: string, max = MAX_OUTPUT_LENGTH): string {
 
 /** Reads each field of an outcome once, into plain JSON data: BigInt as a number, no getters left. */
 function safeOutcome(outcome: CheckOutcome, secrets: readonly string[]): CheckOutcome {
-  const { status, output, observedValue, observedUnit, measurements, details } = outcome;
+  const { status, output, observedValue, observedUnit, measurements, details, connecting } = outcome;
   if (!isHealthStatus(status)) return { status: 'fail', output: 'check returned an invalid status' };
   const safe: { -readonly [K in keyof CheckOutcome]: CheckOutcome[K] } = { status };
+  if (connecting === true) safe.connecting = true;
   if (typeof output === 'string') safe.output = truncate(redactSecrets(output, secrets));
   const value: unknown = observedValue;
   if (typeof value === 'bigint') safe.observedValue = safeBigInt(value);

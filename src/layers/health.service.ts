@@ -236,13 +236,8 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
   /** Logs once per status change of a check, never once per probe, and tells `onStatusChange`. */
   private reportTransition(result: CheckResult, previous: CheckResult | undefined): void {
     const transition = statusTransition(result, previous);
+    this.logTransition(result, previous, transition !== undefined);
     if (!transition) return;
-    // The result is redacted already; the line goes through the same redactor again, whole, so that
-    // what a log line may contain is exactly what a response with details may contain.
-    const line = redactSecrets(`check ${result.name}: ${transition.previous ?? 'unknown'} -> ${result.status}${result.output ? ` (${result.output})` : ''}`, this.secrets);
-    if (result.status === 'fail' && result.critical) this.logger.error(line);
-    else if (result.status === 'pass') this.logger.log(line);
-    else this.logger.warn(line);
     this.options.onStatusChange?.(transition);
     for (const listener of [...this.transitionListeners]) {
       try {
@@ -251,6 +246,23 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
         // A faulty listener must not break health reporting.
       }
     }
+  }
+
+  /**
+   * One line per status change. A result with no answer yet (`connecting`: the client's first
+   * connection, at boot) is a warning whatever its status: nothing has failed yet. The first
+   * answer after it is news even when the status stays `fail`: `connecting -> fail` is the error.
+   */
+  private logTransition(result: CheckResult, previous: CheckResult | undefined, changed: boolean): void {
+    const answered = previous?.connecting === true && result.connecting !== true;
+    if (!changed && !(answered && result.status !== 'pass')) return;
+    const from = answered ? 'connecting' : (previous?.status ?? 'unknown');
+    // The result is redacted already; the line goes through the same redactor again, whole, so that
+    // what a log line may contain is exactly what a response with details may contain.
+    const line = redactSecrets(`check ${result.name}: ${from} -> ${result.status}${result.output ? ` (${result.output})` : ''}`, this.secrets);
+    if (result.status === 'fail' && result.critical && result.connecting !== true) this.logger.error(line);
+    else if (result.status === 'pass') this.logger.log(line);
+    else this.logger.warn(line);
   }
 
   private async report(layer: HealthLayer, checks: readonly HealthCheck[]): Promise<LayerReport> {

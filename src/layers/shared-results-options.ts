@@ -1,4 +1,4 @@
-import { isHealthCheck } from '../engine/check.js';
+import { isHealthCheck, type HealthCheck } from '../engine/check.js';
 import type { SharedResultStore } from '../engine/health-engine.js';
 import { Problems, show } from '../validation/problems.js';
 import { SHARED_NEEDS_TTL, SHARED_STORE_SHAPE, SHARED_UNKNOWN_CHECK } from '../maintenance/messages.js';
@@ -25,7 +25,11 @@ export function isSharedResultStore(value: unknown): value is SharedResultStore 
   return ['get', 'tryLock', 'put'].every((method) => typeof store[method] === 'function');
 }
 
-/** Validates `sharedResults` against the configured checks, adding every problem to `problems`. */
+/**
+ * Validates `sharedResults` against the root checks, adding every problem to `problems`. A name
+ * no root check has may belong to a `forFeature` check, known only once every module has its
+ * providers: `validateSharedResultNames` reports it then, with the groups' references.
+ */
 export function resolveSharedResultsOptions(
   problems: Problems,
   raw: unknown,
@@ -38,15 +42,33 @@ export function resolveSharedResultsOptions(
     problems.add('sharedResults.checks', `must be a non-empty array of check names, got ${show(raw.checks)}`);
     return undefined;
   }
-  const configured = Array.isArray(checks) ? checks.filter(isHealthCheck) : [];
-  const known = configured.map((check) => check.name);
-  const fallbackTtl = typeof defaultCacheTtlMs === 'number' ? defaultCacheTtlMs : undefined;
   raw.checks.forEach((name: unknown, index) => {
-    const at = `sharedResults.checks[${index}]`;
-    if (typeof name !== 'string') return problems.add(at, `must be a check name, got ${show(name)}`);
-    const check = configured.find((c) => c.name === name);
-    if (!check) return problems.add(at, SHARED_UNKNOWN_CHECK(name, known));
-    if ((check.cacheTtlMs ?? fallbackTtl) === 0) problems.add(at, SHARED_NEEDS_TTL(name));
+    if (typeof name !== 'string') problems.add(`sharedResults.checks[${index}]`, `must be a check name, got ${show(name)}`);
   });
+  const configured = Array.isArray(checks) ? checks.filter(isHealthCheck) : [];
+  validateSharedResultNames(problems, raw.checks, configured, typeof defaultCacheTtlMs === 'number' ? defaultCacheTtlMs : undefined);
   return { store: raw.store as SharedResultStore, checks: [...(raw.checks as string[])] };
+}
+
+/**
+ * `sharedResults.checks` against `checks`: one of them with `cacheTtlMs` 0 is a problem (a shared
+ * result needs a TTL); given every check name (`known`), a name outside it is one too.
+ */
+export function validateSharedResultNames(
+  problems: Problems,
+  names: readonly unknown[],
+  checks: readonly HealthCheck[],
+  defaultCacheTtlMs: number | undefined,
+  known?: readonly string[],
+): void {
+  names.forEach((name, index) => {
+    if (typeof name !== 'string') return;
+    const at = `sharedResults.checks[${index}]`;
+    const check = checks.find((c) => c.name === name);
+    if (check) {
+      if ((check.cacheTtlMs ?? defaultCacheTtlMs) === 0) problems.add(at, SHARED_NEEDS_TTL(name));
+    } else if (known && !known.includes(name)) {
+      problems.add(at, SHARED_UNKNOWN_CHECK(name, known));
+    }
+  });
 }

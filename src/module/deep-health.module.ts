@@ -2,7 +2,7 @@ import { ConfigurableModuleBuilder, Module, type ConfigurableModuleAsyncOptions,
 import { APP_GUARD } from '@nestjs/core';
 import { FeatureChecksCollector, createFeatureModule } from './feature-checks.js';
 import { HealthService } from '../layers/health.service.js';
-import { createHealthControllers, setControllerPath } from '../transport/nest/health.controller.js';
+import { createHealthControllers, setControllerPath, setStatusPagePath } from '../transport/nest/health.controller.js';
 import { HealthRequestHandler } from '../transport/health-request-handler.js';
 import { MaintenanceGuard } from '../maintenance/maintenance.guard.js';
 import { HEALTH_METRICS, HealthMetrics } from '../metrics/health-metrics.js';
@@ -14,6 +14,7 @@ import type { DeepHealthFeatureAsyncOptions, DeepHealthFeatureOptions, DeepHealt
 import { DEFAULT_PATH, EXTRAS, resolveOptions } from './resolve-options.js';
 import { DEEP_HEALTH_OPTIONS } from './tokens.js';
 import { StatusPageService } from '../status-page/status-page.service.js';
+import { statusPagePath } from '../status-page/status-page-options.js';
 
 const DEFAULT_EXTRAS: DeepHealthModuleExtras = {
   path: DEFAULT_PATH,
@@ -48,6 +49,7 @@ const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
           const options = resolveOptions({ ...raw, ...given });
           // A path that only a forRootAsync factory returns is known now; Nest registers routes after providers resolve.
           setControllerPath(controllers[0]!, options.path);
+          setStatusPagePath(controllers[0]!, statusPagePath(options.ui));
           return options;
         },
         inject: [RAW_OPTIONS],

@@ -83,7 +83,7 @@ export class FeatureChecksCollector implements OnModuleInit {
       );
     const rootImporters = all.filter((other) => declaresRoot(other.metatype)).map((other) => other.metatype.name);
     const root = { source: `${rootImporters.join(', ') || 'the app'}: DeepHealthModule.forRoot checks`, checks: this.options.checks };
-    const checks = validateCheckSet(root, contributions, this.options.groups, builtIn);
+    const checks = validateCheckSet(root, contributions, this.options, builtIn);
     this.health.addChecks(checks);
   }
 }

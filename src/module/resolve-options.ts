@@ -8,7 +8,7 @@ export { DEFAULT_CACHE_TTL_MS, DEFAULT_DEADLINE_MS, DEFAULT_TIMEOUT_MS };
 import { resolveMaintenanceOptions } from '../maintenance/maintenance-options.js';
 import { MAINTENANCE_STORE_CHECK } from '../maintenance/maintenance-store.js';
 import { STORE_CHECK_NAME_TAKEN } from '../maintenance/messages.js';
-import { resolveSharedResultsOptions } from '../layers/shared-results-options.js';
+import { resolveSharedResultsOptions, validateSharedResultNames } from '../layers/shared-results-options.js';
 import type { DeepHealthModuleExtras, DeepHealthModuleOptions, ResolvedHealthOptions } from './deep-health-options.js';
 import type { HealthCheck } from '../engine/check.js';
 import { resolveServiceInfo } from '../identity/service-info.js';
@@ -201,19 +201,27 @@ export interface CheckContribution {
  * every `forFeature` (names unique across all contributions) and the group references to them.
  * Throws one `InvalidOptionsError` listing every problem.
  */
-export function validateCheckSet(root: CheckContribution & { checks: readonly HealthCheck[] }, features: readonly CheckContribution[], groups: ResolvedHealthOptions['groups'], builtIn: readonly string[] = []): HealthCheck[] {
+export function validateCheckSet(
+  root: CheckContribution & { checks: readonly HealthCheck[] },
+  features: readonly CheckContribution[],
+  options: Pick<ResolvedHealthOptions, 'groups' | 'sharedResults' | 'userDefaults'>,
+  builtIn: readonly string[] = [],
+): HealthCheck[] {
   const problems = new Problems();
   const seen: SeenCheckNames = new Map(builtIn.map((name) => [name, 'a built-in check']));
   root.checks.forEach((check, index) => seen.set(check.name, `${root.source}[${index}]`));
   for (const feature of features) validateChecks(problems, feature.checks, feature.source, seen);
   const known = [...seen.keys()];
-  for (const [name, group] of Object.entries(groups)) {
+  for (const [name, group] of Object.entries(options.groups)) {
     group.checks.forEach((check, index) => {
       if (!known.includes(check)) problems.add(`groups.${name}.checks[${index}]`, `no check named ${show(check)} (known: ${known.join(', ') || 'none'})`);
     });
   }
+  const added = features.flatMap((feature) => feature.checks as HealthCheck[]);
+  // The root checks' TTLs were judged with the options; the feature checks' are judged here.
+  if (options.sharedResults) validateSharedResultNames(problems, options.sharedResults.checks, added.filter(isHealthCheck), options.userDefaults.cacheTtlMs, known);
   problems.throwIfAny('DeepHealthModule checks');
-  return features.flatMap((feature) => feature.checks as HealthCheck[]);
+  return added;
 }
 
 function validateDecorators(problems: Problems, decorators: unknown): void {

@@ -97,6 +97,14 @@ export const STATUS_PAGE_DEFAULTS = { path: 'ui', refreshIntervalMs: 5000, histo
 export const FLEET_DEFAULTS = { heartbeatIntervalMs: 10_000, storeTimeoutMs: 2000 } as const;
 export const WEBHOOK_DEFAULTS = { format: 'json', debounceMs: 5000, timeoutMs: 5000, retries: 3, backoffMs: 1000 } as const;
 
+/**
+ * Where the status page route is served under the health path: `ui.path`, or the default with
+ * `ui: false` (the route stays, answering that the page is off).
+ */
+export function statusPagePath(ui: ResolvedStatusPageOptions | false): string {
+  return ui ? ui.path : STATUS_PAGE_DEFAULTS.path;
+}
+
 /** Route names of the health controller that the page cannot take. */
 export const RESERVED_ROUTES = ['live', 'startup', 'ready', 'deep', 'checks', 'maintenance', 'metrics', 'history', 'fleet', 'groups'];
 const SEGMENT = /^[A-Za-z0-9._~-]{1,50}$/;

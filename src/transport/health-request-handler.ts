@@ -86,11 +86,6 @@ export class HealthRequestHandler {
   /** Wrong tokens per client; `undefined` when `authFailureBudget: false`. */
   private readonly authBudget?: AuthFailureBudget;
 
-  /** Path segment of the status page under the health path, or `undefined` when `ui: false`. */
-  get uiPath(): string | undefined {
-    return this.options.ui ? this.options.ui.path : undefined;
-  }
-
   /** `GET /<path>/<ui.path>`: the status page (self-contained HTML under a strict CSP). */
   page(request: HealthRequest): HealthHttpResponse {
     const html = this.statusPage.html;
@@ -224,11 +219,6 @@ export class HealthRequestHandler {
    */
   async disableMaintenance(request: AdminRequest): Promise<HealthHttpResponse> {
     return this.changeMaintenance(request, 'disable', (_body, query) => this.maintenance.disable(query.has('scope') ? { scope: query.get('scope') as never } : {}));
-  }
-
-  /** 404 for a path no route serves, in the module's own JSON. */
-  notFound(method: string, relativePath: string, request: HealthRequest): HealthHttpResponse {
-    return this.error(404, 'Not Found', `no route ${method} /${this.options.path}/${relativePath.slice(0, 200)}`, request);
   }
 
   /** A JSON error with a reason, in the shape of Nest's own HTTP errors. */

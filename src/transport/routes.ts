@@ -1,6 +1,7 @@
 import type { HealthHttpResponse } from './health-response.js';
 import type { AdminRequest, HealthRequest, HealthRequestHandler } from './health-request-handler.js';
 import type { BodyIntake } from './request-body.js';
+import { STATUS_PAGE_DEFAULTS } from '../status-page/status-page-options.js';
 
 export type RouteMethod = 'GET' | 'PUT' | 'DELETE';
 
@@ -58,6 +59,9 @@ function admin(request: RouteRequest): AdminRequest {
   };
 }
 
+/** The route table's name for the status page, whose path is the `ui.path` option. */
+export const STATUS_PAGE_ROUTE = 'page';
+
 /**
  * Every health endpoint, once. The Nest controller and the standalone server are built from this
  * table and only route and write: adding an endpoint is one entry here.
@@ -82,15 +86,16 @@ export const HEALTH_ROUTES: readonly HealthRoute[] = [
   },
   { method: 'GET', paths: ['history'], name: 'history', handle: (h, r) => h.history(auth(r), r.query) },
   { method: 'GET', paths: ['fleet'], name: 'fleet', handle: (h, r) => h.fleet(auth(r)) },
-  // Last: any other single segment. The status page's path (`ui.path`) is an option, known only
-  // once the async factory ran, after the routes were declared; unknown names get the module's 404.
-  {
-    method: 'GET',
-    paths: [':page'],
-    name: 'page',
-    handle: (h, r) => (r.params.page === h.uiPath ? h.page(auth(r)) : h.notFound('GET', r.params.page!, auth(r))),
-  },
+  // At `ui.path`: the table holds the default, and each transport moves it to the configured path
+  // once the options are resolved (a forRootAsync factory may give it). No catch-all: any other
+  // name under the path is not the module's, so an app's own `GET /health/custom` stays the app's.
+  { method: 'GET', paths: [STATUS_PAGE_DEFAULTS.path], name: STATUS_PAGE_ROUTE, handle: (h, r) => h.page(auth(r)) },
 ];
+
+/** The route table with the status page at `pagePath` (`statusPagePath(options.ui)`), for transports that route by themselves. */
+export function healthRoutes(pagePath: string): readonly HealthRoute[] {
+  return HEALTH_ROUTES.map((route) => (route.name === STATUS_PAGE_ROUTE ? { ...route, paths: [pagePath] } : route));
+}
 
 /**
  * kube-apiserver's names, at the app root (not under `/<path>`), when `kubernetesAliases` is on.

@@ -13,6 +13,7 @@ import {
   type DeepHealthModuleOptions,
   type DeepHealthOptionsFactory,
   type ResolvedHealthOptions,
+  type SharedResultStore,
 } from '../../src/index';
 import { ADAPTERS, bootContext, startHealthApp } from '../support/health-app';
 
@@ -96,7 +97,54 @@ describe.each(ADAPTERS)('forFeature on %s', (adapter) => {
   });
 });
 
+/** A SharedResultStore in this process (the module's own interface), recording which checks it was given. */
+function recordingStore(): SharedResultStore & { keys: string[] } {
+  const results = new Map<string, NonNullable<Awaited<ReturnType<SharedResultStore['get']>>>>();
+  const keys: string[] = [];
+  return {
+    keys,
+    get: async (key) => results.get(key),
+    tryLock: async () => true,
+    put: async (key, result, ttlMs) => {
+      keys.push(key);
+      results.set(key, { result, expiresAt: Date.now() + ttlMs });
+    },
+  };
+}
+
+describe.each(ADAPTERS)('sharedResults with forFeature checks on %s', (adapter) => {
+  it('shares the results of a check a feature module registers', async () => {
+    const store = recordingStore();
+    const running = await startHealthApp(adapter, { checks: [], sharedResults: { store, checks: ['payments:ledger'] } }, { imports: [PaymentsModule] });
+    try {
+      expect((await running.get('/health/checks/payments%3Aledger')).status).toBe(200);
+      expect(store.keys.filter((key) => !key.includes('payments:ledger'))).toEqual([]);
+      expect(store.keys.length).toBeGreaterThan(0);
+    } finally {
+      await running.close();
+    }
+  });
+});
+
 describe('forFeature validation', () => {
+  it('names in sharedResults.checks must belong to a check once every module registered its own', async () => {
+    @Module({ imports: [DeepHealthModule.forFeature({ checks: [defineCheck({ name: 'search:uncached', cacheTtlMs: 0, run: () => 'pass' })] })] })
+    class UncachedModule {}
+    @Module({
+      imports: [
+        DeepHealthModule.forRoot({ checks: [defineCheck({ name: 'db', run: () => 'pass' })], sharedResults: { store: recordingStore(), checks: ['payments:ledger', 'nope', 'search:uncached', 'db'] } }),
+        PaymentsModule,
+        UncachedModule,
+      ],
+    })
+    class AppModule {}
+    const error = await bootError(AppModule);
+    expect(error.problems).toEqual([
+      expect.stringMatching(/^sharedResults\.checks\[1\]: no check named "nope" \(known: .*db, payments:ledger, search:uncached\)$/),
+      'sharedResults.checks[2]: check "search:uncached" has cacheTtlMs 0: a shared result needs a TTL greater than 0',
+    ]);
+  });
+
   it('fails at boot on a name clash, naming both modules, with every other problem', async () => {
     @Module({ imports: [DeepHealthModule.forFeature({ checks: [defineCheck({ name: 'db', run: () => 'pass' }), { name: 'not a check' } as never] })] })
     class OrdersModule {}

@@ -57,7 +57,7 @@ describe.each(ADAPTERS)('the OpenAPI document on %s', (adapter) => {
           'GET /health/metrics deepHealth_metrics',
           'GET /health/history deepHealth_history',
           'GET /health/fleet deepHealth_fleet',
-          'GET /health/{page} deepHealth_page',
+          'GET /health/ui deepHealth_page',
           'GET /health/maintenance deepHealth_maintenanceStatus',
           'PUT /health/maintenance deepHealth_enableMaintenance',
           'DELETE /health/maintenance deepHealth_disableMaintenance',
@@ -69,7 +69,7 @@ describe.each(ADAPTERS)('the OpenAPI document on %s', (adapter) => {
 
       // Report routes: 200 and 503 as health+json (with its schema) and text/plain for ?verbose; 400 for a bad exclude.
       const missing: string[] = [];
-      for (const { path, operation } of health.filter((o) => o.method === 'get' && !/maintenance|metrics|history|fleet|\{page\}/.test(o.path))) {
+      for (const { path, operation } of health.filter((o) => o.method === 'get' && !/maintenance|metrics|history|fleet|\/ui$/.test(o.path))) {
         for (const status of ['200', '503', '400']) if (!operation.responses[status]) missing.push(`${path} ${status}`);
         const schema = operation.responses['200']?.content?.['application/health+json']?.schema;
         if (!schema?.properties?.checks || !schema.properties.version) missing.push(`${path} health+json schema`);

@@ -52,7 +52,13 @@ export class Replica {
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     let buffered = '';
     const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`replica did not listen within ${timeoutMs} ms:\n${stderr}`)), timeoutMs);
+      // Killed, not left running: it would outlive the test and keep the jest worker alive. The
+      // rejection waits for its exit, so nothing of it remains when the caller goes on.
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        child.kill('SIGKILL');
+      }, timeoutMs);
       child.stdout!.on('data', (chunk: Buffer) => {
         buffered += chunk.toString();
         let newline: number;
@@ -73,7 +79,7 @@ export class Replica {
       });
       child.once('exit', (code) => {
         clearTimeout(timer);
-        reject(new Error(`replica exited with code ${code} before listening:\n${stderr}`));
+        reject(new Error(timedOut ? `replica did not listen within ${timeoutMs} ms (killed):\n${stderr}` : `replica exited with code ${code} before listening:\n${stderr}`));
       });
     });
     const replica = new Replica(child, port);

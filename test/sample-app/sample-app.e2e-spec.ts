@@ -9,9 +9,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { until } from '../support/check-runner';
 import { pg as pgDriver } from '../integration/typeorm/fixtures';
-import { startPglite, type RunningPglite } from '../support/pglite';
+import { startSamplePgliteBehindProxy } from '../support/pglite';
 import { freePort } from '../support/redis-server';
-import { TcpFaultProxy } from '../support/tcp-fault-proxy';
+import type { TcpFaultProxy } from '../support/tcp-fault-proxy';
 
 const root = resolve(__dirname, '../..');
 const TOKEN = 'sample-admin-token-0123456789';
@@ -142,19 +142,17 @@ const outputs = (body: any): Record<string, string> =>
 // `DATABASE_URL=<a Postgres that is down> npm start`: the embedded PGlite (with pgvector) behind
 // the fault proxy, which refuses every connection (reset) until the test lets it through.
 describe('sample app with DATABASE_URL at a Postgres that is down', () => {
-  let pglite: RunningPglite;
+  let database: Awaited<ReturnType<typeof startSamplePgliteBehindProxy>> | undefined;
   let proxy: TcpFaultProxy;
   let web: Running | undefined;
 
   beforeAll(async () => {
-    const { vector } = await import('@electric-sql/pglite-pgvector');
-    pglite = await startPglite({ extensions: { vector }, maxConnections: 16 });
-    proxy = await TcpFaultProxy.start({ targetPort: pglite.port });
+    database = await startSamplePgliteBehindProxy();
+    proxy = database.proxy;
   }, 60_000);
   afterAll(async () => {
     await stop(web);
-    await proxy?.close();
-    await pglite?.close();
+    await database?.close();
   }, 40_000);
 
   it('serves liveness, reports the database, and recovers by itself when it comes up', async () => {

@@ -1,5 +1,5 @@
 /**
- * A throwaway Postgres 15 cluster that a test owns, so it can stop and start it without touching
+ * A throwaway Postgres cluster (the installed server's major version) that a test owns, so it can stop and start it without touching
  * the shared one on 5432: `initdb` in a temp dir, run by `pg_ctl` as the `postgres` OS user
  * (Postgres refuses to run as root), trust auth on loopback, socket dir in the temp dir.
  *
@@ -11,19 +11,44 @@
  * await pg.destroy();                             // stop and remove the data dir (afterAll)
  * ```
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, chmodSync } from 'node:fs';
+import { execFile, execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
-const BIN = '/usr/lib/postgresql/15/bin';
+const SERVER_TOOLS = ['initdb', 'pg_ctl'];
+
+/**
+ * Where the Postgres server binaries are: `pg_config --bindir` when it holds initdb and pg_ctl,
+ * else the highest major version under `/usr/lib/postgresql/<version>/bin` (Debian's layout,
+ * where `pg_config` may come from libpq-dev and point at `/usr/bin`).
+ */
+export function postgresBinDir({ pgConfigBindir = pgConfig('--bindir'), libDir = '/usr/lib/postgresql' }: { pgConfigBindir?: string; libDir?: string } = {}): string {
+  const hasServer = (dir: string) => SERVER_TOOLS.every((tool) => existsSync(path.join(dir, tool)));
+  if (pgConfigBindir && hasServer(pgConfigBindir)) return pgConfigBindir;
+  const versions = existsSync(libDir) ? readdirSync(libDir).filter((version) => hasServer(path.join(libDir, version, 'bin'))) : [];
+  const newest = versions.sort((a, b) => a.localeCompare(b, 'en', { numeric: true })).at(-1);
+  if (newest === undefined) {
+    throw new Error(`no Postgres server binaries (${SERVER_TOOLS.join(', ')}) found: not in pg_config --bindir, nor in ${libDir}/*/bin; install the postgresql package`);
+  }
+  return path.join(libDir, newest, 'bin');
+}
+
+function pgConfig(flag: string): string | undefined {
+  try {
+    return execFileSync('pg_config', [flag], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined; // no pg_config installed: scan the lib dir
+  }
+}
 
 export class PrivatePostgres {
   private constructor(
     readonly port: number,
     private readonly dir: string,
+    private readonly bin: string,
   ) {}
 
   get url(): string {
@@ -33,8 +58,8 @@ export class PrivatePostgres {
   static async create(port: number): Promise<PrivatePostgres> {
     const dir = mkdtempSync(path.join(os.tmpdir(), `h12-pg-${port}-`));
     chmodSync(dir, 0o777);
-    const pg = new PrivatePostgres(port, dir);
-    await pg.asPostgres(`${BIN}/initdb -D ${dir}/data -U postgres -A trust --no-sync -E UTF8 >/dev/null`);
+    const pg = new PrivatePostgres(port, dir, postgresBinDir());
+    await pg.asPostgres(`${pg.bin}/initdb -D ${dir}/data -U postgres -A trust --no-sync -E UTF8 >/dev/null`);
     await pg.start();
     return pg;
   }
@@ -46,7 +71,7 @@ export class PrivatePostgres {
     if (this.running) return;
     this.running = true;
     await this.asPostgres(
-      `${BIN}/pg_ctl -D ${this.dir}/data -l ${this.dir}/log -w -t 30 -o "-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null`,
+      `${this.bin}/pg_ctl -D ${this.dir}/data -l ${this.dir}/log -w -t 30 -o "-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null`,
     );
   }
 
@@ -54,7 +79,7 @@ export class PrivatePostgres {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    await this.asPostgres(`${BIN}/pg_ctl -D ${this.dir}/data -m fast -w -t 30 stop >/dev/null`).catch(() => undefined);
+    await this.asPostgres(`${this.bin}/pg_ctl -D ${this.dir}/data -m fast -w -t 30 stop >/dev/null`).catch(() => undefined);
   }
 
   async destroy(): Promise<void> {

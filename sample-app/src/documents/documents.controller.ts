@@ -1,7 +1,10 @@
-import { Body, Controller, Get, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Post, Query, UseGuards } from '@nestjs/common';
+import { DatabaseReadyGuard } from '../database/database-ready.guard.js';
 import { DocumentsService } from './documents.service.js';
 
 @Controller('documents')
+// Every route here reads or writes the database, which connects in the background.
+@UseGuards(DatabaseReadyGuard)
 export class DocumentsController {
   constructor(private readonly documents: DocumentsService) {}
 

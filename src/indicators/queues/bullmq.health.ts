@@ -147,7 +147,10 @@ export function bullmqCheck(options: BullmqCheckOptions): HealthCheck {
     secrets: redisSecrets(watched.opts?.connection),
     run: async ({ signal }) => {
       const connectionState = watched.getBackend?.().connection?.status;
-      if (connectionState !== undefined && connectionState !== 'ready') return fail(QUEUE_NOT_CONNECTED(connectionState));
+      if (connectionState !== undefined && connectionState !== 'ready') {
+        // "initializing" lasts until Redis first answers (BullMQ keeps "ready" while ioredis reconnects later).
+        return fail(QUEUE_NOT_CONNECTED(connectionState), connectionState === 'initializing' ? { connecting: true } : {});
+      }
       try {
         const client = await untilAborted(queueClient(watched), signal);
         const notReady = notReadyStatus(client);

@@ -85,6 +85,12 @@ export function healthOpenApi(enabled: boolean): HealthOpenApi {
         s.ApiResponse({ status: 200, description: 'Prometheus text exposition', content: { 'text/plain': { schema: { type: 'string' } } } }),
         s.ApiResponse({ status: 404, description: 'metrics are off', content: ERROR_CONTENT }),
       ),
+    page: () =>
+      all(
+        operation('page', 'The status page for people (at the `ui.path` option)'),
+        s.ApiResponse({ status: 200, description: 'one self-contained HTML document under a strict CSP', content: { 'text/html': { schema: { type: 'string' } } } }),
+        s.ApiResponse({ status: 404, description: 'the status page is off (`ui: false`)', content: ERROR_CONTENT }),
+      ),
     maintenanceStatus: () =>
       all(operation('maintenanceStatus', 'The maintenance state'), s.ApiResponse({ status: 200, description: 'the state', content: MAINTENANCE_CONTENT })),
     enableMaintenance: () =>

@@ -5,7 +5,7 @@ import { AllowInMaintenance } from '../../maintenance/allow-in-maintenance.decor
 import type { ServerResponse } from 'node:http';
 import { toWire, type HealthHttpResponse } from '../health-response.js';
 import { HealthRequestHandler } from '../health-request-handler.js';
-import { HEALTH_ROUTES, KUBERNETES_ALIASES, type HealthRoute, type RouteMethod } from '../routes.js';
+import { HEALTH_ROUTES, KUBERNETES_ALIASES, STATUS_PAGE_ROUTE, type HealthRoute, type RouteMethod } from '../routes.js';
 import { healthOpenApi, type HealthOpenApi } from './health-openapi.js';
 import { FASTIFY_ROUTE_CONFIG, nestRouteRequest, ROUTE_CONFIG_KEY } from './adapter-bodies.js';
 
@@ -133,4 +133,14 @@ function isNodeResponse(res: unknown): res is ServerResponse {
  */
 export function setControllerPath(controller: Type<unknown>, path: string): void {
   Reflect.defineMetadata(PATH_METADATA, path, controller);
+}
+
+/**
+ * Moves the status page route to `path` (`ui.path`), for the same reason: Nest reads a handler's
+ * path when it registers routes (and @nestjs/swagger when it documents them), so the page has its
+ * real path, not a catch-all that would take every other name under the health path.
+ */
+export function setStatusPagePath(controller: Type<unknown>, path: string): void {
+  const handler = (controller.prototype as Record<string, unknown>)[STATUS_PAGE_ROUTE] as object;
+  Reflect.defineMetadata(PATH_METADATA, [path], handler);
 }

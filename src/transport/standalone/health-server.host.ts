@@ -3,7 +3,8 @@ import { HealthRequestHandler } from '../health-request-handler.js';
 import type { OptionsForTransport } from '../transport-options.js';
 import { DEEP_HEALTH_OPTIONS } from '../../tokens/deep-health-options.token.js';
 import { HealthServer } from './health-server.js';
-import { HEALTH_ROUTES, KUBERNETES_ALIASES } from '../routes.js';
+import { healthRoutes, KUBERNETES_ALIASES } from '../routes.js';
+import { statusPagePath } from '../../status-page/status-page-options.js';
 
 /**
  * Runs the standalone health server when `server` is set: listening from the moment the module is
@@ -48,7 +49,7 @@ export class HealthServerHost implements OnModuleInit, OnApplicationBootstrap, O
   private async listen(): Promise<void> {
     const { server: settings, path } = this.options;
     if (!settings) return;
-    this.server = new HealthServer(this.handler, path, HEALTH_ROUTES, this.options.kubernetesAliases ? KUBERNETES_ALIASES : []);
+    this.server = new HealthServer(this.handler, path, healthRoutes(statusPagePath(this.options.ui)), this.options.kubernetesAliases ? KUBERNETES_ALIASES : []);
     const bound = await this.server.listen(settings.port, settings.host);
     this.server.keepProcessAlive(false);
     this.address = { port: bound.port, host: settings.host };

@@ -12,7 +12,7 @@ import { WorkerModule } from '../../../sample-app/src/worker.module';
 import { HealthService } from '../../../src/index';
 import { until } from '../../support/check-runner';
 import { ADAPTERS, parseJson, standaloneUrl, startTestingApp } from '../../support/health-app';
-import { startPglite, type RunningPglite } from '../../support/pglite';
+import { startSamplePglite, startSamplePgliteBehindProxy, type RunningPglite } from '../../support/pglite';
 
 const TOKEN = 'sample-admin-token-0123456789';
 const AUTH = { authorization: `Bearer ${TOKEN}` };
@@ -40,8 +40,7 @@ describe.each(ADAPTERS)('the sample app in-process on %s (Redis, RabbitMQ, embed
     const redis = new Redis(redisUrl);
     await redis.flushdb();
     redis.disconnect();
-    const { vector } = await import('@electric-sql/pglite-pgvector');
-    pglite = await startPglite({ extensions: { vector }, maxConnections: 16 });
+    pglite = await startSamplePglite();
     config = {
       ...readConfig({ REDIS_URL: redisUrl, RABBITMQ_URL: 'amqp://guest:guest@127.0.0.1:5672', HEALTH_ADMIN_TOKEN: TOKEN, HEALTH_PORT: '0', HEALTH_HOST: '127.0.0.1' }),
       databaseUrl: pglite.url,
@@ -128,4 +127,50 @@ describe.each(ADAPTERS)('the sample app in-process on %s (Redis, RabbitMQ, embed
     expect(del.status).toBe(200);
     expect((await get(`${base}/health/ready`)).status).toBe(200);
   });
+});
+
+// The DataSourceStarter brings TypeORM up in the background: until it has, the app's own routes
+// that need the database answer 503 with a reason and Retry-After (before: TypeORM's 500).
+describe('the sample app in-process before its database connects', () => {
+  let database: Awaited<ReturnType<typeof startSamplePgliteBehindProxy>> | undefined;
+  beforeAll(async () => {
+    database = await startSamplePgliteBehindProxy();
+  }, 60_000);
+  afterAll(async () => {
+    await database?.close();
+  }, 30_000);
+
+  it.each(ADAPTERS)('answers 503 with a reason and Retry-After on %s, then serves once connected', async (adapter) => {
+    const proxy = database!.proxy;
+    proxy.reset();
+    const config = { ...readConfig({}), databaseUrl: `postgres://postgres@127.0.0.1:${proxy.port}/postgres` };
+    const { app, url } = await startTestingApp(adapter, { imports: [AppModule.register(config)] });
+    try {
+      const requests: Array<[string, RequestInit]> = [
+        ['/documents', {}],
+        ['/documents/search?q=postgres', {}],
+        ['/documents', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 't', content: 'c' }) }],
+      ];
+      const answers = await Promise.all(
+        requests.map(async ([path, init]) => {
+          const res = await fetch(url + path, init);
+          return { path, status: res.status, retryAfter: res.headers.get('retry-after'), body: parseJson(await res.text()) };
+        }),
+      );
+      const expected = (path: string) => ({
+        path,
+        status: 503,
+        retryAfter: expect.stringMatching(/^[1-9]\d*$/),
+        body: { statusCode: 503, error: 'Service Unavailable', message: expect.stringMatching(/^the database is not ready yet \(connecting\)/) },
+      });
+      expect(answers).toEqual(requests.map(([path]) => expected(path)));
+      expect(JSON.stringify(answers)).not.toContain(String(proxy.port));
+
+      proxy.pass();
+      const listed = await until(() => get(`${url}/documents`), (r) => r.status === 200, 15_000);
+      expect([listed.status, Array.isArray(listed.body)]).toEqual([200, true]);
+    } finally {
+      await app.close();
+    }
+  }, 30_000);
 });
