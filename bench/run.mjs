@@ -23,6 +23,11 @@
  *   BENCH_ROUND_DURATION=5     seconds per variant per round
  *   BENCH_DURATION=10          seconds per single scenario (Redis blackholed, diagnostic app)
  *   BENCH_CONNECTIONS=50       concurrent autocannon connections
+ *   BENCH_RATE                 requests/s for every variant of the interleaved rounds (autocannon
+ *                              overallRate) instead of a flood: each variant then shares event-loop
+ *                              turns alike, so CPU per response compares the work of one answer
+ *                              (a flood lets a cheaper route batch more requests per turn); req/s
+ *                              ratios mean nothing then (all at the rate, unless one cannot keep up)
  *   BENCH_HEAP_REQUESTS=200000 probe requests between the two heap readings
  *   BENCH_ADAPTERS=express,fastify
  *   BENCH_CPU_PROF=<dir>       run the apps under node --cpu-prof, profiles written to <dir> at exit
@@ -50,6 +55,7 @@ const DURATION_S = Number(env.BENCH_DURATION ?? 10);
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 3);
 const ROUND_S = Number(env.BENCH_ROUND_DURATION ?? 5);
 const CONNECTIONS = Number(env.BENCH_CONNECTIONS ?? 50);
+const RATE = env.BENCH_RATE ? Number(env.BENCH_RATE) : undefined;
 const CPU_PROF_DIR = env.BENCH_CPU_PROF ? path.resolve(env.BENCH_CPU_PROF) : undefined;
 const HEAP_REQUESTS = Number(env.BENCH_HEAP_REQUESTS ?? 200_000);
 const ADAPTERS = (env.BENCH_ADAPTERS ?? 'express,fastify').split(',').map((s) => s.trim()).filter(Boolean);
@@ -306,10 +312,10 @@ async function startApp(adapter, proxies, extraEnv = {}) {
 }
 
 /** One flood of `app` at `p`: req/s, latency, CPU per response, dependency calls. */
-async function flood(app, p, call, seconds) {
+async function flood(app, p, call, seconds, rate) {
   await call('counts'); // discard what came before
   const meter = await cpuMeter(app.pid);
-  const figures = await cannon(app.url + p, { duration: seconds });
+  const figures = await cannon(app.url + p, { duration: seconds, ...(rate ? { overallRate: rate } : {}) });
   const cpu = await meter.stop();
   // Requests cut off by the end of the run may still have queries queued in the pool: let them
   // reach the proxies now, so they count in this scenario and not in the next one.
@@ -531,7 +537,7 @@ async function main() {
     loadAverageAtStart: os.loadavg().map((n) => round(n, 2)),
   };
   console.error(
-    `bench: ${ROUNDS} interleaved rounds of ${ROUND_S} s per variant, ${DURATION_S} s single scenarios, ${CONNECTIONS} connections, adapters ${ADAPTERS.join(', ')}; load average ${machine.loadAverageAtStart.join(' ')}`,
+    `bench: ${ROUNDS} interleaved rounds of ${ROUND_S} s per variant${RATE ? ` at ${RATE} req/s` : ''}, ${DURATION_S} s single scenarios, ${CONNECTIONS} connections, adapters ${ADAPTERS.join(', ')}; load average ${machine.loadAverageAtStart.join(' ')}`,
   );
   database = await createDatabase();
   const redis = await startRedis();
@@ -552,7 +558,7 @@ async function main() {
         const figures = {};
         for (const [key, p] of VARIANTS) {
           console.error(`[${app.adapter}] round ${i + 1}/${ROUNDS} ${key}: GET ${p} for ${ROUND_S} s`);
-          figures[key] = await flood(app, p, call, ROUND_S);
+          figures[key] = await flood(app, p, call, ROUND_S, RATE);
         }
         perAdapter.get(app.adapter).rounds.push(figures);
       }
@@ -578,11 +584,11 @@ async function main() {
   }
   machine.loadAverageAtEnd = os.loadavg().map((n) => round(n, 2));
   machine.wallClockS = round((Date.now() - started.getTime()) / 1000, 0);
-  const settings = { rounds: ROUNDS, roundDurationS: ROUND_S, durationS: DURATION_S, connections: CONNECTIONS, heapRequests: HEAP_REQUESTS, ownRedis: redis.own, library: LIB, targets: TARGETS };
+  const settings = { rounds: ROUNDS, roundDurationS: ROUND_S, ...(RATE ? { rate: RATE } : {}), durationS: DURATION_S, connections: CONNECTIONS, heapRequests: HEAP_REQUESTS, ownRedis: redis.own, library: LIB, targets: TARGETS };
   const report = { machine, settings, results };
   writeFileSync(path.join(here, 'results.json'), `${JSON.stringify(report, null, 2)}\n`);
   console.log(
-    `\nnestjs-deep-health bench, ${machine.date}, ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ${CONNECTIONS} connections, load average ${machine.loadAverageAtStart.join(' ')} → ${machine.loadAverageAtEnd.join(' ')} (1-minute load at each round: ${loadPerRound.map((l) => l[0]).join(', ')})\n`,
+    `\nnestjs-deep-health bench, ${machine.date}, ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, ${CONNECTIONS} connections${RATE ? `, rounds at ${RATE} req/s` : ''}, load average ${machine.loadAverageAtStart.join(' ')} → ${machine.loadAverageAtEnd.join(' ')} (1-minute load at each round: ${loadPerRound.map((l) => l[0]).join(', ')})\n`,
   );
   console.log(ratioTable(results));
   console.log('');
