@@ -9,14 +9,19 @@ import type { MaintenanceService } from '../maintenance/maintenance.service.js';
  * never see its types.
  */
 export interface MetricsRegistry {
+  /** The `Content-Type` of the exposition text, sent with `GET /<path>/metrics`. */
   readonly contentType: string;
+  /** Renders every metric of the registry in the Prometheus text format (what a scrape receives). */
   metrics(): Promise<string>;
+  /** Adds a metric to the registry (prom-client's metric constructors call it through `registers`). */
   registerMetric(metric: unknown): void;
+  /** The metric registered under a name, if any. */
   getSingleMetric(name: string): unknown;
   /** prom-client's `Registry#removeSingleMetric`: the module removes its metrics from an app's registry at shutdown. */
   removeSingleMetric?(name: string): void;
 }
 
+/** The `metrics` option in object form: which prom-client registry to use and how to name the metrics. */
 export interface MetricsOptions {
   /** The app's own prom-client `Registry`, so health metrics appear next to the app's. @default a registry of its own */
   registry?: MetricsRegistry;
@@ -24,8 +29,11 @@ export interface MetricsOptions {
   prefix?: string;
 }
 
+/** `metrics` after validation (`true` becomes `{ prefix: 'deep_health_' }`). */
 export interface ResolvedMetricsOptions {
+  /** The app's registry, or none: the module then creates a registry of its own. */
   registry?: MetricsRegistry;
+  /** Prefix of every metric name, a valid Prometheus name. @default 'deep_health_' */
   prefix: string;
 }
 
@@ -52,6 +60,7 @@ function loadPromClient(): PromClient {
  * A scrape evaluates the deep layer through the engine, so it respects the cache and single-flight.
  */
 export class HealthMetrics {
+  /** The registry the metrics live in: the app's `{ registry }`, else the one this instance created. */
   readonly registry: MetricsRegistry;
   /** Names of the metrics this instance registered, removed again at shutdown. */
   private readonly names: string[] = [];
@@ -151,7 +160,13 @@ export class HealthMetrics {
     for (const name of this.names.splice(0)) this.registry.removeSingleMetric?.(name);
   }
 
-  async render(): Promise<{ contentType: string; body: string }> {
+  /** The whole registry as a scrape answer (the app's own metrics included when it is the app's registry). */
+  async render(): Promise<{
+    /** The registry's `Content-Type` (the Prometheus text format). */
+    contentType: string;
+    /** The exposition text. */
+    body: string;
+  }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() };
   }
 }

@@ -17,6 +17,10 @@ export type { DetailsPolicy, LivenessOptions, ResolvedLivenessOptions, ResolvedS
 /** What `onStatusChange` receives: one status transition of a check. */
 export type StatusChangeEvent = StatusTransition;
 
+/**
+ * The options of `DeepHealthModule.forRoot`, or what a `forRootAsync` factory returns. Validated once
+ * at boot; every problem is reported in one `InvalidOptionsError`. See docs/options.md.
+ */
 export interface DeepHealthModuleOptions {
   /**
    * Base path of the health endpoints; also taken from a `forRootAsync` factory's result (a
@@ -25,7 +29,12 @@ export interface DeepHealthModuleOptions {
   path?: string;
   /** The checks of this service. Names must be unique. @default [] */
   checks?: HealthCheck[];
+  /**
+   * Name, version and release of this service, shown in every response, the metrics and the status page.
+   * @default read from env `APP_VERSION`, `RELEASE_ID`, `GIT_SHA` and the app's package.json
+   */
   service?: ServiceInfo;
+  /** Timeouts and cache TTLs for every check that does not set its own (all in milliseconds). */
   defaults?: {
     /** Per-check timeout. @default 800 */
     timeoutMs?: number;
@@ -53,7 +62,9 @@ export interface DeepHealthModuleOptions {
    * it off. @default { maxFailures: 10, windowSeconds: 60, maxClients: 10000 }
    */
   authFailureBudget?: AuthFailureBudgetOptions | false;
+  /** Thresholds of the process checks of `/<path>/live` (event-loop delay, heap), or `false` to leave one out. */
   liveness?: LivenessOptions;
+  /** The graceful drain after SIGTERM/SIGINT: how long readiness answers 503 before Nest closes. */
   shutdown?: ShutdownOptions;
   /** @default 'ietf' (application/health+json) */
   format?: ResponseFormat;
@@ -193,6 +204,7 @@ export interface DeepHealthFeatureAsyncOptions {
  * }
  */
 export interface DeepHealthOptionsFactory {
+  /** Returns the module options (or a promise of them); called once, at boot. */
   createDeepHealthOptions(): DeepHealthModuleOptions | Promise<DeepHealthModuleOptions>;
 }
 
@@ -203,6 +215,15 @@ export interface DeepHealthOptionsFactory {
  */
 export interface ResolvedHealthOptions extends OptionsForLayers, OptionsForMaintenance, OptionsForStatusPage, OptionsForTransport {
   /** Each group's checks and who sees their details. */
-  groups: Record<string, { checks: readonly string[]; details: DetailsPolicy }>;
+  groups: Record<
+    string,
+    {
+      /** Names of the group's checks, all critical within the group. */
+      checks: readonly string[];
+      /** Who sees failure outputs and details at the group's endpoint (the module's `details` unless the group set its own). */
+      details: DetailsPolicy;
+    }
+  >;
+  /** Registry and name prefix of the Prometheus metrics; absent when `metrics` is off. */
   metrics?: ResolvedMetricsOptions;
 }

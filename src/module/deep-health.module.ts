@@ -97,6 +97,13 @@ void BUILDER_TYPES;
 /**
  * Layered health endpoints in one call.
  *
+ * @property forRoot - Registers the module with options known up front (`DeepHealthForRootOptions`),
+ *   validated once at boot; an invalid configuration fails with one `InvalidOptionsError` listing every problem.
+ * @property forRootAsync - Registers the module with options built by `useFactory` (or a `useClass` /
+ *   `useExisting` provider implementing `DeepHealthOptionsFactory`) from injected providers. The
+ *   `DeepHealthModuleExtras` (`path`, `isGlobal`, `controllerDecorators`, ...) go beside `useFactory`:
+ *   they shape the module before the factory runs.
+ *
  * @example
  * DeepHealthModule.forRoot({ checks: [defineCheck({ name: 'model', run: () => model.ready() ? 'pass' : 'fail' })] })
  * @example

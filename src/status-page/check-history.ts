@@ -4,11 +4,15 @@ import type { StatusTransition } from '../engine/transitions.js';
 
 /** One fresh result of a check, as the history keeps it. */
 export interface HistoryEntry {
+  /** The result's status (`pass`, `warn` or `fail`). */
   status: HealthStatus;
   /** When it was observed (ISO 8601). */
   time: string;
+  /** How long the run took, in milliseconds. */
   durationMs: number;
+  /** The measured value the check reported, if any (a string is cut to 100 characters). */
   observedValue?: number | string | boolean;
+  /** Unit of `observedValue` (`ms`, `pending`, `jobs`...). */
   observedUnit?: string;
   /** Shown only when details are allowed; cut to {@link MAX_HISTORY_OUTPUT} characters. */
   output?: string;
@@ -16,7 +20,9 @@ export interface HistoryEntry {
 
 /** One status change of a check. */
 export interface HistoryTransition {
+  /** The status before; absent for a check's first result (recorded only when that is not `pass`). */
   from?: HealthStatus;
+  /** The new status. */
   to: HealthStatus;
   /** When the new status was first observed (ISO 8601). */
   time: string;
@@ -26,11 +32,15 @@ export interface HistoryTransition {
 
 /** A check's history as `GET /<path>/history` answers it, oldest first. */
 export interface CheckHistorySnapshot {
+  /** Whether the check is critical (a failure fails readiness) or only warns. */
   critical: boolean;
+  /** The check's `componentType` (`datastore`, `component`, `system`...). */
   componentType: string;
   /** Fresh results recorded since boot (also those the ring buffer dropped). */
   recorded: number;
+  /** The last `ui.historySize` fresh results, oldest first. */
   results: HistoryEntry[];
+  /** The last `ui.transitionsSize` status changes, oldest first. */
   transitions: HistoryTransition[];
 }
 

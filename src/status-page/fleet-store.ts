@@ -5,12 +5,24 @@ import type { StoreCallOptions } from '../maintenance/maintenance-store.js';
 export interface FleetHeartbeat {
   /** The replica's id (`ui.fleet.replicaId`). */
   id: string;
+  /** The replica's service name (`service.name`). */
   service: string;
+  /** The version the replica runs (`service.version`). */
   version: string;
+  /** The replica's release id (`service.releaseId`), when it has one. */
   releaseId?: string;
   /** Layer statuses at the time of the heartbeat. */
-  layers: { live: HealthStatus; startup: HealthStatus; ready: HealthStatus };
+  layers: {
+    /** Status of `/<path>/live`. */
+    live: HealthStatus;
+    /** Status of `/<path>/startup`. */
+    startup: HealthStatus;
+    /** Status of `/<path>/ready`. */
+    ready: HealthStatus;
+  };
+  /** Whether readiness reported maintenance (this instance's or the fleet's). */
   maintenance: boolean;
+  /** Whether the replica was draining after SIGTERM/SIGINT (readiness 503 before shutdown). */
   draining: boolean;
   /** When the replica's process started (ISO 8601). */
   startedAt: string;

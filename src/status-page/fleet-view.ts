@@ -20,14 +20,22 @@ export interface FleetReplica extends FleetHeartbeat {
 
 /** What `GET /<path>/fleet` answers. */
 export interface FleetReport {
+  /** The id of the replica that answered (`ui.fleet.replicaId`). */
   self: string;
+  /** Heartbeat age, in milliseconds, past which a replica counts as stale (`ui.fleet.staleAfterMs`). */
   staleAfterMs: number;
   /** Whether the last exchange with the store worked. */
-  store: { reachable: boolean; error?: string };
+  store: {
+    /** `false` when the last store call failed or timed out. */
+    reachable: boolean;
+    /** Why the last store call failed (secrets redacted); only when `reachable` is `false`. */
+    error?: string;
+  };
   /** Live replicas disagree on version or releaseId. */
   drift: boolean;
   /** Distinct `version (releaseId)` of the live replicas, most common first. */
   versions: string[];
+  /** Every replica in the store not yet forgotten, live ones first, then by id. */
   replicas: FleetReplica[];
 }
 

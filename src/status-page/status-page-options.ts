@@ -67,28 +67,47 @@ export interface WebhookOptions {
   backoffMs?: number;
 }
 
+/** `ui.fleet` after validation, every default filled in. */
 export interface ResolvedFleetOptions {
+  /** Where replicas publish their heartbeats. */
   store: FleetStore;
+  /** How often this replica publishes its heartbeat, in milliseconds. */
   heartbeatIntervalMs: number;
+  /** Age of a last heartbeat, in milliseconds, after which a replica is shown as "stopped reporting". */
   staleAfterMs: number;
+  /** Silence, in milliseconds, after which a replica is removed from the list. */
   forgetAfterMs: number;
+  /** This replica's id in the fleet view and the webhooks. */
   replicaId: string;
+  /** Upper bound of one store call, in milliseconds. */
   storeTimeoutMs: number;
 }
 
+/** `ui` after validation, every default filled in. */
 export interface ResolvedStatusPageOptions {
+  /** Path segment of the page under the health path (`/<path>/<ui.path>`). */
   path: string;
+  /** How often the page polls the JSON endpoints, in milliseconds. */
   refreshIntervalMs: number;
+  /** Fresh results kept per check in the history. */
   historySize: number;
+  /** Status transitions kept per check. */
   transitionsSize: number;
+  /** The fleet view's store and timings; absent when no `ui.fleet` was given (no fleet view). */
   fleet?: ResolvedFleetOptions;
 }
 
-export type ResolvedWebhook = Required<Omit<WebhookOptions, 'headers'>> & { headers: Record<string, string> };
+/** One `webhooks` entry after validation, every default filled in. */
+export type ResolvedWebhook = Required<Omit<WebhookOptions, 'headers'>> & {
+  /** Extra request headers (a copy of the given ones, `{}` when none); values are never logged. */
+  headers: Record<string, string>;
+};
 
 /** What StatusPageService reads of the resolved module options (the module's `ResolvedHealthOptions` extends it). */
 export interface OptionsForStatusPage {
+  /** The status page, history and fleet view settings, or `false` when `ui: false` turned them off. */
   ui: ResolvedStatusPageOptions | false;
+  /** The webhooks told about status transitions (`[]` for none). */
   webhooks: ResolvedWebhook[];
   service: ResolvedServiceInfo;
 }

@@ -19,6 +19,7 @@ export interface HistoryPayload {
   details: boolean;
   /** Whether `GET /<path>/fleet` has a fleet to show. */
   fleet: boolean;
+  /** Each check's recent results and transitions, by check name (only the asked-for check with `?check=`). */
   checks: Record<string, CheckHistorySnapshot>;
 }
 
@@ -31,7 +32,9 @@ export interface HistoryPayload {
 export class StatusPageService implements OnApplicationBootstrap, OnApplicationShutdown {
   /** `undefined` when `ui: false`. */
   readonly history?: CheckHistory;
+  /** The fleet heartbeat and view; `undefined` unless `ui.fleet` is set. */
   readonly fleet?: FleetView;
+  /** Sends status transitions to the `webhooks`; `undefined` when there are none. */
   readonly notifier?: WebhookNotifier;
   private readonly page?: string;
   private readonly startedAt = new Date(Date.now() - process.uptime() * 1000).toISOString();
@@ -62,6 +65,7 @@ export class StatusPageService implements OnApplicationBootstrap, OnApplicationS
     }
   }
 
+  /** Starts the fleet heartbeat (the first one at once), when there is a fleet view. */
   onApplicationBootstrap(): void {
     this.fleet?.start();
   }
@@ -78,6 +82,10 @@ export class StatusPageService implements OnApplicationBootstrap, OnApplicationS
     return this.page;
   }
 
+  /**
+   * The body of `GET /<path>/history`: every check's history, or one check's with `check`; outputs
+   * only when `showDetails`. `undefined` when `ui: false`.
+   */
   historyPayload(showDetails: boolean, check?: string): HistoryPayload | undefined {
     if (!this.history) return undefined;
     return {
@@ -89,6 +97,7 @@ export class StatusPageService implements OnApplicationBootstrap, OnApplicationS
     };
   }
 
+  /** The body of `GET /<path>/fleet` (reads the store), or `undefined` without `ui.fleet`. */
   fleetReport(): Promise<FleetReport> | undefined {
     return this.fleet?.report();
   }

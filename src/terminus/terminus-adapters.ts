@@ -7,7 +7,14 @@ import { DEFAULT_DEADLINE_MS, DEFAULT_TIMEOUT_MS } from '../engine/health-engine
  * The shape of a @nestjs/terminus indicator result, written out here so that users who do not
  * install terminus never see it in their types.
  */
-export type TerminusIndicatorResult = Record<string, { status: TerminusIndicatorStatus; [key: string]: unknown }>;
+export type TerminusIndicatorResult = Record<
+  string,
+  {
+    /** The indicator's verdict for this key (`up` becomes `pass`, `degraded` `warn`, `down` `fail`). */
+    status: TerminusIndicatorStatus;
+    [key: string]: unknown;
+  }
+>;
 
 /** Statuses of a terminus indicator result. */
 export type TerminusIndicatorStatus = 'up' | 'degraded' | 'down';

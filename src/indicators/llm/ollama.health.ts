@@ -6,10 +6,11 @@ import { UNEXPECTED_SHAPE } from '../vendor-api/messages.js';
 import { llmOutcome, llmPolicy, validateLlm, type LlmCheckOptions } from './llm-provider.js';
 import { COMPLETION_EMPTY, MODEL_NOT_FOUND, OLLAMA_MODEL_NOT_LOADED, OLLAMA_MODEL_NOT_PULLED } from './messages.js';
 
+/** Options of {@link ollamaCheck}: the common LLM-provider options, with Ollama's URL and an optional API key. */
 export interface OllamaCheckOptions extends Omit<LlmCheckOptions, 'apiKey'> {
   /** Only for an Ollama behind an authenticating proxy (sent as `Authorization: Bearer`). */
   apiKey?: string;
-  /** @default 'http://127.0.0.1:11434' */
+  /** URL of the Ollama server. @default 'http://127.0.0.1:11434' */
   baseUrl?: string;
   /**
    * Warn when `model` is pulled but not loaded in memory (`GET /api/ps`). Ollama unloads idle

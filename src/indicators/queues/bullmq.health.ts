@@ -21,12 +21,22 @@ import {
  * so `nestjs-deep-health/queues` type-checks in an app that installs amqplib but not bullmq.
  */
 export interface BullmqQueue {
+  /** The queue name; the check is named `bullmq:<name>` unless given a `name`. */
   readonly name: string;
-  readonly keys: { readonly failed?: string };
+  /** The queue's Redis keys. */
+  readonly keys: {
+    /** The sorted set of failed jobs (scored by failure time), counted with ZCOUNT for `failedWarn`. */
+    readonly failed?: string;
+  };
+  /** Workers connected to the queue (compared with `minWorkers`). */
   getWorkersCount(): Promise<number>;
+  /** Whether the queue is paused (a warning, or a failure with `failWhenPaused`). */
   isPaused(): Promise<boolean>;
+  /** Job counts per state, for the backlog thresholds and the measurements. */
   getJobCounts(...types: BullmqJobState[]): Promise<Record<string, number>>;
+  /** Jobs in the given states, by index range; the check asks for the oldest waiting one (`maxWaitingAgeMs`). */
   getJobs(types: BullmqJobState[], start?: number, end?: number, asc?: boolean): Promise<readonly (BullmqJob | undefined)[]>;
+  /** The newest failed jobs, by index range (for `failedWarn` when the Redis client has no `zcount`). */
   getFailed(start?: number, end?: number): Promise<readonly (BullmqJob | undefined)[]>;
 }
 
@@ -35,8 +45,11 @@ export type BullmqJobState = 'waiting' | 'prioritized' | 'active' | 'delayed' | 
 
 /** The fields of a BullMQ `Job` the check reads. */
 export interface BullmqJob {
+  /** When the job was added (epoch ms). */
   readonly timestamp: number;
+  /** The job's delay in milliseconds: it waits from `timestamp + delay`. */
   readonly delay?: number;
+  /** When the job finished or failed (epoch ms). */
   readonly finishedOn?: number;
 }
 

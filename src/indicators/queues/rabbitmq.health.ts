@@ -23,6 +23,7 @@ import {
  * check uses. Declared here so the types of `nestjs-deep-health/queues` never name amqplib.
  */
 export interface AmqpConnection {
+  /** Opens a channel; each run uses a throwaway channel of its own and closes it, never one of the app's. */
   createChannel(): Promise<AmqpChannel>;
 }
 
@@ -32,6 +33,7 @@ export interface AmqpConnection {
  * `reconnecting` while there is none. Declared here so amqp-connection-manager stays optional.
  */
 export interface ReconnectingAmqpConnection {
+  /** Whether the manager has a live connection now (the check reports `reconnecting` while not). */
   isConnected(): boolean;
   /** The current amqplib connection, `undefined` while (re)connecting. */
   readonly connection: AmqpConnection | undefined;
@@ -39,8 +41,16 @@ export interface ReconnectingAmqpConnection {
 
 /** The part of an amqplib `Channel` that the check uses. */
 export interface AmqpChannel {
-  checkQueue(queue: string): Promise<{ messageCount: number; consumerCount: number }>;
+  /** Asserts passively that the queue exists (a missing one closes the channel with a 404). */
+  checkQueue(queue: string): Promise<{
+    /** Messages ready for delivery (not counting unacknowledged ones). */
+    messageCount: number;
+    /** Consumers subscribed to the queue. */
+    consumerCount: number;
+  }>;
+  /** Closes the throwaway channel after the run. */
   close(): Promise<void>;
+  /** Registers the `error` listener the check attaches before any use, so a channel error never takes the connection down. */
   on(event: 'error', listener: (error: Error) => void): unknown;
 }
 

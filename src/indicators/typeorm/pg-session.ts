@@ -17,6 +17,7 @@ import { NO_POOL, NOT_A_POSTGRES_DATA_SOURCE, NOT_INITIALIZED, NOT_QUERYABLE, QU
  * It may resolve the rows, or an object with a `rows` array (pg).
  */
 export interface SqlQueryable {
+  /** Runs one SQL statement with `$1`-style `parameters`; resolves the rows (or `{ rows }`). */
   query(sql: string, parameters?: unknown[]): Promise<unknown>;
 }
 

@@ -7,6 +7,7 @@ import { SHARED_SERVICE_DEFAULTS } from '../vendor-api/shared-service-defaults.j
 import { COLLECTION_NOT_FOUND, PINECONE_FULL, PINECONE_NOT_READY, PINECONE_NO_HOST, PINECONE_STATE } from './messages.js';
 import { dimensionFinding, validateVectorStore, type VectorStoreOptions } from './vector-store.js';
 
+/** Options of {@link pineconeCheck}: the common vector-store options, with Pinecone's API key, index and API version. */
 export interface PineconeCheckOptions extends Omit<VectorStoreOptions, 'url' | 'apiKey'> {
   /** Pinecone API key (sent as `Api-Key`). */
   apiKey: string;

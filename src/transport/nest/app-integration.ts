@@ -2,13 +2,16 @@ import { RequestMethod, type ExecutionContext } from '@nestjs/common';
 
 /** A route as `setGlobalPrefix`'s `exclude` takes it (Nest's `RouteInfo`, not exported from @nestjs/common's root). */
 export interface RouteInfo {
+  /** The route path, without a leading slash; may end in a `{*route}` wildcard. */
   path: string;
+  /** The HTTP method excluded (`RequestMethod.ALL` for every method). */
   method: RequestMethod;
 }
 import { DEEP_HEALTH_CONTROLLER } from './health.controller.js';
 
 export { DEEP_HEALTH_CONTROLLER };
 
+/** Which health routes `healthRouteExclusions()` lists: give it the same `path` and `kubernetesAliases` as the module. */
 export interface HealthRouteExclusionOptions {
   /** The module's `path`. @default 'health' */
   path?: string;

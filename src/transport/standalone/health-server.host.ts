@@ -29,19 +29,25 @@ export class HealthServerHost implements OnModuleInit, OnApplicationBootstrap, O
   }
 
   /** The bound address once listening (port 0 resolves to a real port). */
-  address?: { port: number; host: string };
+  address?: {
+    /** The port bound (the real one when `server.port` is `0`). */
+    port: number;
+    /** The `server.host` it listens on. */
+    host: string;
+  };
 
   /** Fails the boot when the port could not be bound (EADDRINUSE...). */
   async onModuleInit(): Promise<void> {
     await this.listening;
   }
 
+  /** From here on the listening server keeps the process alive (until then a failed boot can still exit). */
   onApplicationBootstrap(): void {
     // Until boot completes the server does not hold the process: a boot that fails must still exit.
     this.server?.keepProcessAlive(true);
   }
 
-  // Closed after the drain and after Nest's own HTTP server, so probes get answers until the end.
+  /** Closes the server, after the drain and after Nest's own HTTP server, so probes get answers until the end. */
   async onApplicationShutdown(): Promise<void> {
     await this.server?.close();
   }

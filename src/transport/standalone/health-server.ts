@@ -5,10 +5,12 @@ import type { HealthRequest, HealthRequestHandler } from '../health-request-hand
 import { HEALTH_ROUTES, matchRoute, type HealthRoute, type RouteRequest } from '../routes.js';
 import { readJsonBody } from '../request-body.js';
 
+/** The `server` option in object form: where the standalone health server listens. */
 export interface HealthServerOptions {
-  /** @default env `HEALTH_PORT`, else 9000 */
+  /** The port to listen on, 0 to 65535 (`0`: a free one, read it from `HealthServerHost.address`). @default env `HEALTH_PORT`, else 9000 */
   port?: number;
   /**
+   * The interface address to listen on.
    * @default '0.0.0.0': a container's probe comes from outside its loopback, so a worker that
    * listens on localhost only is restarted in a loop.
    */
