@@ -15,14 +15,19 @@ export interface ServiceInfo {
   version?: string;
   /** @default env `RELEASE_ID`, else env `GIT_SHA` */
   releaseId?: string;
+  /** `description` in responses. @default the app's package.json `description` */
   description?: string;
 }
 
 /** `service` after resolution: the name and version are always known. */
 export interface ResolvedServiceInfo {
+  /** `serviceId` in responses and the `X-Health-Service-Id` header; `'unknown'` when nothing names the service. */
   name: string;
+  /** `version` in responses and the `X-Health-Version` header; `'0.0.0'` when nothing gives one. */
   version: string;
+  /** `releaseId` in responses and the `X-Health-Release-Id` header, when known. */
   releaseId?: string;
+  /** `description` in responses, when known. */
   description?: string;
 }
 
