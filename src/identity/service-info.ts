@@ -11,9 +11,9 @@ import { dirname, join } from 'node:path';
 export interface ServiceInfo {
   /** `serviceId` in responses. @default the app's package.json `name` */
   name?: string;
-  /** @default env `APP_VERSION`, else the app's package.json `version` */
+  /** `version` in responses. @default env `APP_VERSION`, else the app's package.json `version` */
   version?: string;
-  /** @default env `RELEASE_ID`, else env `GIT_SHA` */
+  /** `releaseId` in responses (the deployed build or commit). @default env `RELEASE_ID`, else env `GIT_SHA` */
   releaseId?: string;
   /** `description` in responses. @default the app's package.json `description` */
   description?: string;
