@@ -10,6 +10,7 @@ export type DataSourceStartPhase = 'idle' | 'connecting' | 'migrating' | 'migrat
 
 /** The state that `postgresCheck`, `migrationsCheck` and `pgvectorCheck` report while the DataSource is not usable. */
 export interface DataSourceStartState {
+  /** Where the start is: `idle` before `start()`, `connected` once usable, `gave-up` after `retry.maxAttempts` failed attempts, `stopped` when stopped before it connected. */
   readonly phase: DataSourceStartPhase;
   /** Attempts made in the current phase (connecting, or migrating once connected). */
   readonly attempt: number;
@@ -87,6 +88,7 @@ export class DataSourceStarter implements OnApplicationBootstrap, BeforeApplicat
   private rejectReady!: (error: Error) => void;
 
   constructor(
+    /** The DataSource this starter brings up (the one given to the constructor). */
     readonly dataSource: DataSource,
     options: DataSourceStarterOptions = {},
   ) {
@@ -118,10 +120,12 @@ export class DataSourceStarter implements OnApplicationBootstrap, BeforeApplicat
     return this.readyPromise;
   }
 
+  /** Nest hook: calls {@link DataSourceStarter.start | start()}. */
   onApplicationBootstrap(): void {
     this.start();
   }
 
+  /** Nest hook: calls {@link DataSourceStarter.stop | stop()}. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.stop();
   }

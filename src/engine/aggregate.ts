@@ -1,7 +1,10 @@
 import { worstStatus, type HealthStatus } from './health-status.js';
 
+/** The part of a result that {@link aggregateStatus} reads; a `CheckResult` is one. */
 export interface AggregatableResult {
+  /** The check's status. */
   readonly status: HealthStatus;
+  /** Whether a `fail` may fail the whole; a non-critical one counts as `warn` at most. */
   readonly critical: boolean;
 }
 

@@ -16,6 +16,7 @@ export interface CheckContext {
  * as `fail`; only programmer errors should throw (the engine then reports the check as `fail`).
  */
 export interface CheckOutcome {
+  /** `pass` healthy, `warn` degraded but still usable, `fail` unhealthy. */
   status: HealthStatus;
   /** Human-readable explanation. Shown only when details are allowed (it may name tables, hosts...). */
   output?: string;
@@ -81,27 +82,39 @@ export interface CheckOptions {
  * database). It yields to the user's options and to the module's `defaults`.
  */
 export interface SuggestedPolicy {
+  /** Per-run timeout in milliseconds this dependency usually needs. */
   timeoutMs?: number;
+  /** How long a result may be reused, in milliseconds. */
   cacheTtlMs?: number;
+  /** How long a failed result may be reused, in milliseconds. */
   failureCacheTtlMs?: number;
 }
 
 /** A check as the engine sees it: a name, some policy, and a function that asks one dependency. */
 export interface HealthCheck {
+  /** Name in responses, metrics and `/health/checks/:name`; unique per module. */
   readonly name: string;
+  /** Whether a `fail` fails readiness (503); a non-critical `fail` only turns the status to `warn`. */
   readonly critical: boolean;
   /** `componentType` of draft-inadarei-api-health-check: `datastore`, `component`, `system`... */
   readonly componentType: string;
+  /** The check's own per-run timeout in milliseconds; unset means the module `defaults` (or the factory's suggestion) apply. */
   readonly timeoutMs?: number;
+  /** The check's own result TTL in milliseconds; unset means the module `defaults` (or the factory's suggestion) apply. */
   readonly cacheTtlMs?: number;
+  /** Whether an expired result is served while a fresh one is fetched. */
   readonly refreshInBackground: boolean;
+  /** Whether `/health/startup` also waits for this check. */
   readonly startup: boolean;
+  /** Consecutive failed runs before the check reports `fail` (earlier ones report `warn`); unset means 1. */
   readonly failureThreshold?: number;
+  /** The check's own TTL for a failed result in milliseconds; unset means the module `defaults` apply. */
   readonly failureCacheTtlMs?: number;
   /** The factory's proposals, used where neither the check options nor the module `defaults` say. */
   readonly suggested?: SuggestedPolicy;
   /** Strings that must never appear in any output (API keys, passwords); the engine redacts them. */
   readonly secrets: readonly string[];
+  /** Asks the dependency once. The engine calls it, under the timeout it passes in `context`; `void` means `pass`. */
   run(context: CheckContext): Promise<CheckOutcome | HealthStatus | void>;
   /** Releases what the check opened itself (its own connection). Called once, at application shutdown. */
   close(): Promise<void>;
@@ -170,6 +183,7 @@ export function defineCheck(definition: CheckDefinition): HealthCheck {
   return Object.freeze(check);
 }
 
+/** Whether `value` was made by {@link defineCheck} (or a check factory built on it). */
 export function isHealthCheck(value: unknown): value is HealthCheck {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[HEALTH_CHECK] === true;
 }
@@ -186,6 +200,10 @@ export function checkOptions(options: CheckOptions): CheckOptions {
   return picked;
 }
 
+/**
+ * Turns what a `run` returned into an outcome: nothing becomes `pass`, a status becomes `{ status }`,
+ * an outcome is kept, and anything else is a `fail` that says the result was invalid.
+ */
 export function normalizeOutcome(value: CheckRunResult | string): CheckOutcome {
   if (value === undefined || value === null) return { status: 'pass' };
   if (isHealthStatus(value)) return { status: value };
@@ -194,12 +212,15 @@ export function normalizeOutcome(value: CheckRunResult | string): CheckOutcome {
 }
 
 /** Shorthands for outcomes: `return fail('2 pending', { observedValue: 2 })`. */
+/** A `pass` outcome, with any measurements or details in `extra`. */
 export const pass = (extra: Omit<CheckOutcome, 'status'> = {}): CheckOutcome => ({ status: 'pass', ...extra });
+/** A `warn` outcome whose `output` explains what is degraded. */
 export const warn = (output: string, extra: Omit<CheckOutcome, 'status' | 'output'> = {}): CheckOutcome => ({
   status: 'warn',
   output,
   ...extra,
 });
+/** A `fail` outcome whose `output` explains what is wrong. */
 export const fail = (output: string, extra: Omit<CheckOutcome, 'status' | 'output'> = {}): CheckOutcome => ({
   status: 'fail',
   output,
@@ -208,7 +229,9 @@ export const fail = (output: string, extra: Omit<CheckOutcome, 'status' | 'outpu
 
 /** One observation of a multi-part check (e.g. Redis memory, persistence, replication). */
 export interface Finding {
+  /** This observation's status; the worst one of all findings becomes the outcome's. */
   status: HealthStatus;
+  /** What was observed, listed in the outcome's `output` when the status is not `pass`. */
   message: string;
 }
 

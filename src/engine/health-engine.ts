@@ -17,8 +17,11 @@ import { stillPending, untilAborted, withTimeout } from './until-aborted.js';
 
 /** A check's outcome as observed by the engine. */
 export interface CheckResult extends CheckOutcome {
+  /** The check's name. */
   readonly name: string;
+  /** Whether the check is critical (a `fail` fails readiness). */
   readonly critical: boolean;
+  /** The check's `componentType` (`datastore`, `component`, `system`...). */
   readonly componentType: string;
   /** When the result was observed (ISO 8601). A cached result keeps its original time. */
   readonly time: string;
@@ -30,10 +33,13 @@ export interface CheckResult extends CheckOutcome {
 
 /** The policy the engine applies to one check, every precedence rule settled. */
 export interface CheckPolicy {
+  /** Per-run timeout in milliseconds; when it elapses the run.s signal is aborted and the run counts as failed. */
   readonly timeoutMs: number;
+  /** How long a `pass` or `warn` result is reused, in milliseconds. */
   readonly cacheTtlMs: number;
   /** How long a failed result is reused (never longer than `cacheTtlMs`). */
   readonly failureCacheTtlMs: number;
+  /** Consecutive failed runs before the check reports `fail`; earlier failed runs report `warn`. */
   readonly failureThreshold: number;
   /**
    * Whether an expired result is served while a fresh one is fetched: the check's own option, and
@@ -45,8 +51,11 @@ export interface CheckPolicy {
 
 /** The module's `defaults` as the user gave them: these beat a factory's suggestion. */
 export interface UserDefaults {
+  /** Per-run timeout in milliseconds for checks that set none. */
   readonly timeoutMs?: number;
+  /** Result TTL in milliseconds for checks that set none. */
   readonly cacheTtlMs?: number;
+  /** TTL of a failed result in milliseconds for checks that set none. */
   readonly failureCacheTtlMs?: number;
 }
 
@@ -57,11 +66,15 @@ export const DEFAULT_DEADLINE_MS = 900;
 /** When no one says otherwise, a failed result is reused this long. */
 export const DEFAULT_FAILURE_CACHE_TTL_MS = 1000;
 
+/** The outcome of evaluating a list of checks. */
 export interface Evaluation {
+  /** The aggregate status: the worst critical status, `warn` at most for a failing non-critical check. */
   readonly status: HealthStatus;
+  /** One result per check, in the order the checks were given. */
   readonly results: readonly CheckResult[];
 }
 
+/** How a {@link HealthEngine} runs checks: the built-in defaults, the user's module `defaults`, sharing and secrets. */
 export interface EngineSettings {
   /** Default per-check timeout. */
   readonly timeoutMs: number;
@@ -87,6 +100,7 @@ export interface EngineSettings {
 
 /** A result that some replica observed and put in a shared store. */
 export interface SharedCheckResult {
+  /** The result as the replica that ran the check observed it. */
   readonly result: CheckResult;
   /** When it stops being fresh (epoch ms, this process's clock). */
   readonly expiresAt: number;
@@ -110,7 +124,9 @@ export interface SharedResultStore {
   put(key: string, result: CheckResult, ttlMs: number): Promise<void>;
 }
 
+/** Which checks' results are shared between replicas, and where. */
 export interface SharedResultSettings {
+  /** Where the shared results and run claims are kept. */
   readonly store: SharedResultStore;
   /** Whether this check's results are shared. */
   shares(check: HealthCheck): boolean;
@@ -165,6 +181,7 @@ export class HealthEngine {
   private keepRunning: ReadonlySet<HealthCheck> = new Set();
 
   constructor(
+    /** The settings this engine was built with. */
     readonly settings: EngineSettings,
     private readonly now: () => number = Date.now,
   ) {}

@@ -5,8 +5,11 @@ import type { HealthStatus } from './health-status.js';
 export interface StatusTransition {
   /** The check name. */
   check: string;
+  /** The status before; `undefined` for a check's first result. */
   previous: HealthStatus | undefined;
+  /** The new status. */
   current: HealthStatus;
+  /** The new result's `output` (redacted like every result), when it has one. */
   output?: string;
   /** When the new status was observed (ISO 8601). */
   time: string;

@@ -11,18 +11,23 @@ import { dirname, join } from 'node:path';
 export interface ServiceInfo {
   /** `serviceId` in responses. @default the app's package.json `name` */
   name?: string;
-  /** @default env `APP_VERSION`, else the app's package.json `version` */
+  /** `version` in responses. @default env `APP_VERSION`, else the app's package.json `version` */
   version?: string;
-  /** @default env `RELEASE_ID`, else env `GIT_SHA` */
+  /** `releaseId` in responses (the deployed build or commit). @default env `RELEASE_ID`, else env `GIT_SHA` */
   releaseId?: string;
+  /** `description` in responses. @default the app's package.json `description` */
   description?: string;
 }
 
 /** `service` after resolution: the name and version are always known. */
 export interface ResolvedServiceInfo {
+  /** `serviceId` in responses and the `X-Health-Service-Id` header; `'unknown'` when nothing names the service. */
   name: string;
+  /** `version` in responses and the `X-Health-Version` header; `'0.0.0'` when nothing gives one. */
   version: string;
+  /** `releaseId` in responses and the `X-Health-Release-Id` header, when known. */
   releaseId?: string;
+  /** `description` in responses, when known. */
   description?: string;
 }
 

@@ -33,10 +33,13 @@ const STILL_BOOTING: LayerReport = Object.freeze({ layer: 'startup', status: 'fa
 
 /** What a layer reports: the engine's results plus the instance state that decided the answer. */
 export interface LayerReport {
+  /** Which endpoint's answer this is. */
   layer: HealthLayer;
+  /** The answer: the checks' aggregate status, or `fail` for maintenance, draining or booting where those count. */
   status: HealthStatus;
   /** Why the layer is not passing, in names only (safe without details). */
   output?: string;
+  /** The result of every check the layer ran, in order. */
   results: readonly CheckResult[];
   /** Set on readiness and deep: the maintenance state. */
   maintenance?: MaintenanceState;
@@ -52,6 +55,7 @@ export interface LayerReport {
  */
 @Injectable()
 export class HealthService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  /** The engine that runs every check of this module (for its last results, policies and result subscription). */
   readonly engine: HealthEngine;
   private readonly logger = new Logger('DeepHealth');
   private readonly processMonitor: ProcessMonitor;
@@ -131,6 +135,7 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
     return this.allChecks;
   }
 
+  /** Nest hook: starts sampling the event-loop delay and ends the boot (startup and readiness stop answering "still booting"). */
   onApplicationBootstrap(): void {
     this.processMonitor.start();
     this.bootstrapped = true;
@@ -211,6 +216,7 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
     return { ...report, status: report.results[0]!.status };
   }
 
+  /** True from the shutdown signal (or the start of `app.close()`) until exit, while readiness answers 503. */
   get isDraining(): boolean {
     return this.drain.isDraining;
   }
@@ -221,6 +227,7 @@ export class HealthService implements OnApplicationBootstrap, BeforeApplicationS
     this.processMonitor.stop();
   }
 
+  /** Nest hook: no dependency check runs again (each answers its last result); the process checks keep running. */
   beforeApplicationShutdown(): void {
     this.stopDependencyChecks();
   }

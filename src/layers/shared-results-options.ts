@@ -14,8 +14,11 @@ export interface SharedResultsOptions {
   checks: string[];
 }
 
+/** `sharedResults` after validation. */
 export interface ResolvedSharedResults {
+  /** Where results are shared. */
   store: SharedResultStore;
+  /** Names of the checks whose results are shared. */
   checks: readonly string[];
 }
 

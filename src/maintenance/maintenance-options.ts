@@ -33,18 +33,30 @@ export interface MaintenanceOptions {
   storeTimeoutMs?: number;
 }
 
+/** The `maintenance` option after validation, with defaults filled in and `MAINTENANCE_MODE` read. */
 export interface ResolvedMaintenanceOptions {
   /** Maintenance entered at boot, if any. */
-  initial?: { reason: string; readOnly: boolean };
+  initial?: {
+    /** Its reason: `maintenance.reason`, the `MAINTENANCE_MODE` text, or `'maintenance mode'`. */
+    reason: string;
+    /** Whether it rejects unsafe methods of the app's own routes. */
+    readOnly: boolean;
+  };
+  /** Whether maintenance rejects unsafe methods of the app's own routes when `enable()` does not say. Default `false`. */
   readOnly: boolean;
+  /** `Retry-After` in seconds of a 503 for maintenance without an end. Default 60. */
   retryAfterSeconds: number;
+  /** The fleet store, when one is configured. */
   store?: MaintenanceStore;
+  /** Milliseconds between two reads of the store by each replica. Default 5000. */
   pollIntervalMs: number;
+  /** Milliseconds one store call may take before the store counts as unreachable. Default 2000. */
   storeTimeoutMs: number;
 }
 
 /** What MaintenanceService reads of the resolved module options (the module's `ResolvedHealthOptions` extends it). */
 export interface OptionsForMaintenance {
+  /** The resolved `maintenance` option. */
   maintenance: ResolvedMaintenanceOptions;
 }
 

@@ -3,8 +3,11 @@ export type MaintenanceScope = 'instance' | 'fleet';
 
 /** The maintenance state as every endpoint reports it. */
 export interface MaintenanceState {
+  /** Whether the instance is in maintenance (readiness answers 503). */
   enabled: boolean;
+  /** Which switch is on: `fleet` when the fleet's is (it is reported even when this instance's is on too). */
   scope?: MaintenanceScope;
+  /** Why, as given when maintenance was enabled; shown in the 503 bodies. */
   reason?: string;
   /** When maintenance began (ISO 8601). */
   since?: string;

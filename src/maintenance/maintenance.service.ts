@@ -23,11 +23,13 @@ export { MAINTENANCE_STORE_CHECK };
 
 /** The fleet store could not be read or written in time; the change was not made. */
 export class MaintenanceStoreUnavailableError extends Error {
+  /** Always `'MaintenanceStoreUnavailableError'`, for telling the error apart without `instanceof`. */
   override readonly name = 'MaintenanceStoreUnavailableError';
 }
 
 /** How the last exchange with the fleet store went. */
 export interface MaintenanceStoreSync {
+  /** Whether the last store call succeeded. */
   reachable: boolean;
   /** Last successful read or write (ISO 8601). */
   lastSyncAt?: string;
@@ -89,6 +91,10 @@ export class MaintenanceService implements OnModuleInit, OnModuleDestroy {
     }
   }
 
+  /**
+   * Nest hook: with a store, reads the fleet state before the first request (a restarted replica
+   * stays in maintenance), subscribes to its changes, and starts polling it every `pollIntervalMs`.
+   */
   async onModuleInit(): Promise<void> {
     if (this.layers.instance.enabled) this.logChange('instance', this.layers.instance, 'at boot');
     const store = this.options.store;
@@ -104,6 +110,7 @@ export class MaintenanceService implements OnModuleInit, OnModuleDestroy {
     this.pollTimer.unref();
   }
 
+  /** Nest hook: stops the polling and the end-of-maintenance timers, unsubscribes and closes the store. */
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
     clearInterval(this.pollTimer);
@@ -128,7 +135,12 @@ export class MaintenanceService implements OnModuleInit, OnModuleDestroy {
   }
 
   /** Both switches, for `GET /health/maintenance`. */
-  layersStatus(): { instance: MaintenanceState; fleet?: MaintenanceState } {
+  layersStatus(): {
+    /** This instance's switch. */
+    instance: MaintenanceState;
+    /** The fleet's switch; only when a store is configured. */
+    fleet?: MaintenanceState;
+  } {
     return { instance: this.current('instance'), ...(this.options.store ? { fleet: this.current('fleet') } : {}) };
   }
 
@@ -137,6 +149,7 @@ export class MaintenanceService implements OnModuleInit, OnModuleDestroy {
     return this.sync && { ...this.sync };
   }
 
+  /** Whether this instance is in maintenance, by either switch (`status().enabled`). */
   get enabled(): boolean {
     return this.status().enabled;
   }
