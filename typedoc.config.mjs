@@ -30,5 +30,5 @@ export default {
     'OptionsForTransport',
   ],
   plugin: ['./scripts/typedoc-entry-names.mjs'],
-  validation: { notExported: true, invalidLink: true, invalidPath: true, rewrittenLink: true, notDocumented: false, unusedMergeModuleWith: true },
+  validation: { notExported: true, invalidLink: true, invalidPath: true, rewrittenLink: true, notDocumented: true, unusedMergeModuleWith: true },
 };
