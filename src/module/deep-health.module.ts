@@ -54,13 +54,13 @@ const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
         },
         inject: [RAW_OPTIONS],
       };
-      // Read-only maintenance for the app's own routes; a no-op unless maintenance is on with readOnly.
       const metricsProvider: Provider = {
         provide: HEALTH_METRICS,
         useFactory: (options: ResolvedHealthOptions, health: HealthService, maintenance: MaintenanceService) =>
           options.metrics ? new HealthMetrics(options.metrics, health, maintenance, options.service) : null,
         inject: [DEEP_HEALTH_OPTIONS, HealthService, MaintenanceService],
       };
+      // Read-only maintenance for the app's own routes; a no-op unless maintenance is on with readOnly.
       const maintenanceGuard: Provider = { provide: APP_GUARD, useClass: MaintenanceGuard };
       return {
         ...definition,
