@@ -53,7 +53,7 @@ describe('DataSourceStarter', () => {
     const context = { signal: new AbortController().signal, timeoutMs: 1000 };
     const checks = [postgresCheck({ dataSource }), migrationsCheck({ dataSource }), pgvectorCheck({ dataSource })];
     const outcomes = await Promise.all(checks.map((check) => check.run(context)));
-    expect(outcomes).toEqual(checks.map(() => ({ status: 'fail', output: expect.stringMatching(/^connecting \(attempt 1; last error: .*ECONNREFUSED 127\.0\.0\.1:1\)$/) })));
+    expect(outcomes).toEqual(checks.map(() => ({ status: 'fail', output: expect.stringMatching(/^connecting \(attempt 1; last error: .*ECONNREFUSED 127\.0\.0\.1:1\)$/), connecting: true })));
     await starter.stop();
   });
 });

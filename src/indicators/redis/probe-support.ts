@@ -18,6 +18,29 @@ export function notReadyStatus(client: ReadyAwareClient): string | undefined {
   return client.status === 'ready' ? undefined : String(client.status);
 }
 
+/** An ioredis client that tells when it becomes `ready` (both `Redis` and `Cluster` emit `ready`). */
+export interface ReadyEventClient extends ReadyAwareClient {
+  once?(event: 'ready', listener: () => void): unknown;
+}
+
+/**
+ * Watches whether `client` is still making its first connection: created in `wait`, `connecting` or
+ * `connect` and never `ready` since (failed attempts before the first ready included: nothing has
+ * answered yet). Once it has been `ready`, any later status is an outage, never "connecting";
+ * `end` (closed, or no retry left) is not connecting either. ioredis keeps no such flag, so the
+ * watch listens for the client's `ready` event once (it adds no other listener, changes nothing);
+ * a client already `reconnecting` when the watch starts may have been ready before, so it counts as
+ * an outage. Returns a function that tells it at any later moment.
+ */
+export function watchFirstConnection(client: ReadyEventClient): () => boolean {
+  let first = client.status === 'wait' || client.status === 'connecting' || client.status === 'connect';
+  if (first) client.once?.('ready', () => (first = false));
+  return () => {
+    if (client.status === 'ready') first = false;
+    return first && client.status !== 'end';
+  };
+}
+
 /** Rounds for display and measurements (4 significant decimals are plenty for ratios and ms). */
 export function round(value: number, digits = 3): number {
   const factor = 10 ** digits;

@@ -6,7 +6,7 @@ import { untilAborted } from '../../engine/until-aborted.js';
 import { show } from '../../validation/problems.js';
 import { describeError } from '../../engine/redact.js';
 import { CLIENT_NOT_READY, CLIENT_REQUIRED, NO_READY_CLUSTER_NODE, REDIS_COMMAND_FAILED } from './messages.js';
-import { notReadyStatus, redisSecrets, round } from './probe-support.js';
+import { notReadyStatus, redisSecrets, round, watchFirstConnection } from './probe-support.js';
 import { assessClusterInfo, assessRedisInfo, parseRedisInfo } from './redis-info.js';
 
 /** Options of {@link redisCheck}. */
@@ -66,6 +66,7 @@ export function redisCheck(options: RedisCheckOptions): HealthCheck {
   const isCluster = options.client.isCluster === true;
   // rejected_connections is a counter since the server started: only its rise between runs matters.
   const previousRejected = new Map<string, number>();
+  const firstConnection = watchFirstConnection(options.client);
 
   return defineCheck({
     name: 'redis',
@@ -75,7 +76,7 @@ export function redisCheck(options: RedisCheckOptions): HealthCheck {
     secrets: redisSecrets(options.client),
     run: async ({ signal }) => {
       const notReady = notReadyStatus(options.client);
-      if (notReady !== undefined) return fail(CLIENT_NOT_READY(notReady));
+      if (notReady !== undefined) return fail(CLIENT_NOT_READY(notReady), firstConnection() ? { connecting: true } : {});
       const node = isCluster ? readyNode(options.client as Cluster) : (options.client as Redis);
       if (!node) return fail(NO_READY_CLUSTER_NODE);
 

@@ -257,8 +257,12 @@ export async function readOnlySession(
 
 /** `fail` for a DataSource that cannot be used yet, else undefined. */
 export function unusableDataSource(source: DataSourceLike): CheckOutcome | undefined {
-  // Started in the background (DataSourceStarter): say where it is (`connecting (attempt 3; last error: ...)`).
-  if (!source.isInitialized) return fail(dataSourceStartState(source)?.text ?? NOT_INITIALIZED);
+  if (!source.isInitialized) {
+    // Started in the background (DataSourceStarter): say where it is (`connecting (attempt 3; last error: ...)`).
+    // Its first connection still being made is no failure yet (a warning in the log, not an ERROR).
+    const start = dataSourceStartState(source);
+    return fail(start?.text ?? NOT_INITIALIZED, start?.phase === 'connecting' ? { connecting: true } : {});
+  }
   if (!poolOf(source)) return fail(NO_POOL);
   return undefined;
 }

@@ -4,12 +4,9 @@
  * has an answer, a critical failure is logged as the error it is.
  */
 import { Queue } from 'bullmq';
-import { DeepHealthModule } from '../../../src/index';
 import { bullmqCheck } from '../../../src/indicators/queues';
-import { startTestingApp } from '../../support/health-app';
+import { startLoggedHealthApp } from '../../support/boot-log';
 import { TcpFaultProxy } from '../../support/tcp-fault-proxy';
-
-const TOKEN = 'h24-bullmq-boot-admin-token';
 
 describe('bullmqCheck while the queue is still connecting', () => {
   let proxy: TcpFaultProxy | undefined;
@@ -26,28 +23,16 @@ describe('bullmqCheck while the queue is still connecting', () => {
     queue = new Queue(`h24-boot-${process.pid}-${Date.now().toString(36)}`, { connection: { host: '127.0.0.1', port: proxy.port } });
     queue.on('error', () => undefined);
     const name = `bullmq:${queue.name}`;
-    const lines: string[] = [];
-    const record = (level: string) => (message: unknown) => lines.push(`${level} ${String(message)}`);
-    const logger = { log: record('LOG'), error: record('ERROR'), warn: record('WARN') };
-    const { app, url } = await startTestingApp(
-      'express',
-      { imports: [DeepHealthModule.forRoot({ adminToken: TOKEN, checks: [bullmqCheck({ queue, minWorkers: 1, cacheTtlMs: 0 })] })] },
-      { logger },
-    );
+    const app = await startLoggedHealthApp([bullmqCheck({ queue, minWorkers: 1, cacheTtlMs: 0 })]);
     try {
-      const probe = async () => {
-        const res = await fetch(`${url}/health/checks/${name}`, { headers: { authorization: `Bearer ${TOKEN}` } });
-        return [res.status, ((await res.json()) as any).checks[name][0].output];
-      };
-      expect(await probe()).toEqual([503, "the queue's Redis connection is initializing; not waiting for it"]);
-      const ours = () => lines.filter((line) => line.includes(name));
-      expect(ours()).toEqual([`WARN check ${name}: unknown -> fail (the queue's Redis connection is initializing; not waiting for it)`]);
+      expect(await app.probe(name)).toEqual([503, "the queue's Redis connection is initializing; not waiting for it"]);
+      expect(app.logOf(name)).toEqual([`WARN check ${name}: unknown -> fail (the queue's Redis connection is initializing; not waiting for it)`]);
 
       // The link heals: the queue answers, and its answer (no worker) is a critical failure, logged as one.
       proxy.pass();
       await queue.waitUntilReady();
-      expect(await probe()).toEqual([503, '0 workers connected, at least 1 required']);
-      expect(ours().slice(1)).toEqual([`ERROR check ${name}: connecting -> fail (0 workers connected, at least 1 required)`]);
+      expect(await app.probe(name)).toEqual([503, '0 workers connected, at least 1 required']);
+      expect(app.logOf(name).slice(1)).toEqual([`ERROR check ${name}: connecting -> fail (0 workers connected, at least 1 required)`]);
     } finally {
       await app.close();
     }
