@@ -49,7 +49,7 @@ const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
           const options = resolveOptions({ ...raw, ...given });
           // A path that only a forRootAsync factory returns is known now; Nest registers routes after providers resolve.
           setControllerPath(controllers[0]!, options.path);
-          setStatusPagePath(controllers[0]!, statusPagePath(options.ui));
+          setStatusPagePath(controllers[0]!, statusPagePath(options.ui), options.ui !== false);
           return options;
         },
         inject: [RAW_OPTIONS],

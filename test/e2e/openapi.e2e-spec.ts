@@ -2,7 +2,7 @@
  * The real OpenAPI document @nestjs/swagger generates for an app with the health module and a
  * user's own terminus `HealthController.check()` (the migration guide's example). Issue 14, item 7.
  */
-import { Controller, Get, type INestApplication } from '@nestjs/common';
+import { Controller, Get, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
 import { DeepHealthModule, defineCheck, type DeepHealthForRootOptions } from '../../src/index';
@@ -20,8 +20,9 @@ class HealthController {
   }
 }
 
-async function documentFor(adapter: AdapterName, options: DeepHealthForRootOptions): Promise<{ app: INestApplication; document: OpenAPIObject }> {
-  const { app } = await startTestingApp(adapter, { imports: [TerminusModule, DeepHealthModule.forRoot(options)], controllers: [HealthController] });
+async function documentFor(adapter: AdapterName, options: DeepHealthForRootOptions | DynamicModule): Promise<{ app: INestApplication; document: OpenAPIObject }> {
+  const health = 'module' in options ? options : DeepHealthModule.forRoot(options);
+  const { app } = await startTestingApp(adapter, { imports: [TerminusModule, health], controllers: [HealthController] });
   const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('orders-api').addBearerAuth().build());
   return { app, document };
 }
@@ -100,6 +101,23 @@ describe.each(ADAPTERS)('the OpenAPI document on %s', (adapter) => {
     } finally {
       await app.close();
     }
+  });
+
+  it('leaves the status page, its history and the fleet out with ui: false, given to forRoot or by a forRootAsync factory', async () => {
+    const listed: Record<string, string[]> = {};
+    for (const [how, module] of [
+      ['forRoot', DeepHealthModule.forRoot({ ui: false })],
+      ['forRootAsync', DeepHealthModule.forRootAsync({ useFactory: () => ({ ui: false }) })],
+    ] as const) {
+      const { app, document } = await documentFor(adapter, module);
+      try {
+        listed[how] = Object.keys(document.paths).filter((path) => /^\/health\/(ui|history|fleet)$/.test(path));
+        expect(document.paths['/health/ready']).toBeDefined();
+      } finally {
+        await app.close();
+      }
+    }
+    expect(listed).toEqual({ forRoot: [], forRootAsync: [] });
   });
 
   it('leaves the health endpoints out with swagger: false', async () => {

@@ -10,6 +10,7 @@ import { MAX_DURATION_SECONDS, MAX_REASON_LENGTH } from '../../maintenance/maint
 interface SwaggerDecorators {
   ApiTags(...tags: string[]): ClassDecorator & MethodDecorator;
   ApiExcludeController(): ClassDecorator;
+  ApiExcludeEndpoint(disable?: boolean): MethodDecorator;
   ApiOperation(options: { operationId: string; summary: string; description?: string }): MethodDecorator;
   ApiResponse(options: Record<string, unknown>): MethodDecorator & ClassDecorator;
   ApiProduces(...types: string[]): MethodDecorator & ClassDecorator;
@@ -117,6 +118,18 @@ export function healthOpenApi(enabled: boolean): HealthOpenApi {
     // A route without a description of its own (another issue's new entry) still gets a unique operationId.
     route: (name) => (routes[name] ?? (LAYER_SUMMARIES[name] ? () => layer(name) : () => operation(name, name)))(),
   };
+}
+
+/**
+ * Leaves the named handlers of `controller` out of the OpenAPI document, or (`excluded` false) puts
+ * them back: @nestjs/swagger reads it when it builds the document, after the options resolved.
+ * Nothing without @nestjs/swagger.
+ */
+export function excludeFromOpenApi(controller: { prototype: object }, names: readonly string[], excluded: boolean): void {
+  const swagger = loadSwagger();
+  if (!swagger) return;
+  const { prototype } = controller;
+  for (const name of names) swagger.ApiExcludeEndpoint(excluded)(prototype, name, Object.getOwnPropertyDescriptor(prototype, name)!);
 }
 
 function loadSwagger(): SwaggerDecorators | undefined {

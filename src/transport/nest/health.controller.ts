@@ -5,8 +5,8 @@ import { AllowInMaintenance } from '../../maintenance/allow-in-maintenance.decor
 import type { ServerResponse } from 'node:http';
 import { toWire, type HealthHttpResponse } from '../health-response.js';
 import { HealthRequestHandler } from '../health-request-handler.js';
-import { HEALTH_ROUTES, KUBERNETES_ALIASES, STATUS_PAGE_ROUTE, type HealthRoute, type RouteMethod } from '../routes.js';
-import { healthOpenApi, type HealthOpenApi } from './health-openapi.js';
+import { HEALTH_ROUTES, KUBERNETES_ALIASES, STATUS_PAGE_ROUTE, STATUS_PAGE_ROUTES, type HealthRoute, type RouteMethod } from '../routes.js';
+import { excludeFromOpenApi, healthOpenApi, type HealthOpenApi } from './health-openapi.js';
 import { FASTIFY_ROUTE_CONFIG, nestRouteRequest, ROUTE_CONFIG_KEY } from './adapter-bodies.js';
 
 /** Metadata set on the health controllers: lets an app's global guard or interceptor recognise them. */
@@ -138,9 +138,12 @@ export function setControllerPath(controller: Type<unknown>, path: string): void
 /**
  * Moves the status page route to `path` (`ui.path`), for the same reason: Nest reads a handler's
  * path when it registers routes (and @nestjs/swagger when it documents them), so the page has its
- * real path, not a catch-all that would take every other name under the health path.
+ * real path, not a catch-all that would take every other name under the health path. With the
+ * page off (`enabled` false, `ui: false`) the page, history and fleet routes, 404s, are left out of
+ * the OpenAPI document.
  */
-export function setStatusPagePath(controller: Type<unknown>, path: string): void {
+export function setStatusPagePath(controller: Type<unknown>, path: string, enabled: boolean): void {
   const handler = (controller.prototype as Record<string, unknown>)[STATUS_PAGE_ROUTE] as object;
   Reflect.defineMetadata(PATH_METADATA, [path], handler);
+  excludeFromOpenApi(controller, STATUS_PAGE_ROUTES, !enabled);
 }
