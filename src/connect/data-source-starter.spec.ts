@@ -39,21 +39,29 @@ describe('DataSourceStarter', () => {
   it('stops at shutdown: no attempt after stop(), ready() rejects', async () => {
     const starter = new DataSourceStarter(downDataSource(), { retry: { initialDelayMs: 60_000, maxDelayMs: 60_000 }, logger: false });
     starter.onApplicationBootstrap();
-    while (starter.state.phase !== 'connecting' || starter.state.nextAttemptAt === undefined) await new Promise((r) => setTimeout(r, 5));
-    await starter.beforeApplicationShutdown();
-    expect(starter.state).toMatchObject({ phase: 'stopped', attempt: 1 });
-    await expect(starter.ready()).rejects.toThrow('stopped');
+    try {
+      while (starter.state.phase !== 'connecting' || starter.state.nextAttemptAt === undefined) await new Promise((r) => setTimeout(r, 5));
+      await starter.beforeApplicationShutdown();
+      expect(starter.state).toMatchObject({ phase: 'stopped', attempt: 1 });
+      await expect(starter.ready()).rejects.toThrow('stopped');
+    } finally {
+      await starter.stop();
+    }
   });
 
   it('is what the Postgres checks report on the uninitialized DataSource (none throws)', async () => {
     const dataSource = downDataSource();
     const starter = new DataSourceStarter(dataSource, { retry: { initialDelayMs: 60_000, maxDelayMs: 60_000 }, logger: false });
     starter.start();
-    while (starter.state.nextAttemptAt === undefined) await new Promise((r) => setTimeout(r, 5));
-    const context = { signal: new AbortController().signal, timeoutMs: 1000 };
-    const checks = [postgresCheck({ dataSource }), migrationsCheck({ dataSource }), pgvectorCheck({ dataSource })];
-    const outcomes = await Promise.all(checks.map((check) => check.run(context)));
-    expect(outcomes).toEqual(checks.map(() => ({ status: 'fail', output: expect.stringMatching(/^connecting \(attempt 1; last error: .*ECONNREFUSED 127\.0\.0\.1:1\)$/), connecting: true })));
-    await starter.stop();
+    try {
+      while (starter.state.nextAttemptAt === undefined) await new Promise((r) => setTimeout(r, 5));
+      const context = { signal: new AbortController().signal, timeoutMs: 1000 };
+      const checks = [postgresCheck({ dataSource }), migrationsCheck({ dataSource }), pgvectorCheck({ dataSource })];
+      const outcomes = await Promise.all(checks.map((check) => check.run(context)));
+      expect(outcomes).toEqual(checks.map(() => ({ status: 'fail', output: expect.stringMatching(/^connecting \(attempt 1; last error: .*ECONNREFUSED 127\.0\.0\.1:1\)$/), connecting: true })));
+    } finally {
+      // A failed assertion must not leave the starter retrying (a 60 s pause keeps jest alive).
+      await starter.stop();
+    }
   });
 });
