@@ -2,7 +2,7 @@ import { ConfigurableModuleBuilder, Module, type ConfigurableModuleAsyncOptions,
 import { APP_GUARD } from '@nestjs/core';
 import { FeatureChecksCollector, createFeatureModule } from './feature-checks.js';
 import { HealthService } from '../layers/health.service.js';
-import { createHealthControllers, setControllerPath, setStatusPagePath } from '../transport/nest/health.controller.js';
+import { createHealthControllers, documentOptionalEndpoints, setControllerPath, setStatusPagePath } from '../transport/nest/health.controller.js';
 import { HealthRequestHandler } from '../transport/health-request-handler.js';
 import { MaintenanceGuard } from '../maintenance/maintenance.guard.js';
 import { HEALTH_METRICS, HealthMetrics } from '../metrics/health-metrics.js';
@@ -49,7 +49,8 @@ const { ConfigurableModuleClass, OPTIONS_TYPE, ASYNC_OPTIONS_TYPE } =
           const options = resolveOptions({ ...raw, ...given });
           // A path that only a forRootAsync factory returns is known now; Nest registers routes after providers resolve.
           setControllerPath(controllers[0]!, options.path);
-          setStatusPagePath(controllers[0]!, statusPagePath(options.ui), options.ui !== false);
+          setStatusPagePath(controllers[0]!, statusPagePath(options.ui));
+          documentOptionalEndpoints(controllers[0]!, { statusPage: options.ui !== false, fleet: Boolean(options.ui && options.ui.fleet), metrics: Boolean(options.metrics) });
           return options;
         },
         inject: [RAW_OPTIONS],

@@ -5,7 +5,7 @@
 import { Controller, Get, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, TerminusModule } from '@nestjs/terminus';
-import { DeepHealthModule, defineCheck, type DeepHealthForRootOptions } from '../../src/index';
+import { DeepHealthModule, defineCheck, type DeepHealthForRootOptions, type FleetStore } from '../../src/index';
 import { ADAPTERS, startTestingApp, type AdapterName } from '../support/health-app';
 
 /** A user's own terminus controller, named as terminus's docs name it. */
@@ -27,6 +27,16 @@ async function documentFor(adapter: AdapterName, options: DeepHealthForRootOptio
   return { app, document };
 }
 
+/** A fleet store that keeps heartbeats in memory: enough for the module to serve (and document) the fleet view. */
+function memoryFleetStore(): FleetStore {
+  const beats = new Map<string, unknown>();
+  return {
+    publish: async (heartbeat) => void beats.set(heartbeat.id, heartbeat),
+    list: async () => [...beats.values()],
+    remove: async (ids) => ids.forEach((id) => beats.delete(id)),
+  };
+}
+
 type Operation = { operationId?: string; responses: Record<string, { content?: Record<string, { schema?: any }> }>; security?: unknown[]; requestBody?: any; parameters?: Array<{ name: string; in: string }> };
 
 function operations(document: OpenAPIObject): Array<{ method: string; path: string; operation: Operation }> {
@@ -37,7 +47,14 @@ function operations(document: OpenAPIObject): Array<{ method: string; path: stri
 
 describe.each(ADAPTERS)('the OpenAPI document on %s', (adapter) => {
   it('documents every endpoint with schemas, status codes, bearer auth and unique prefixed operationIds', async () => {
-    const { app, document } = await documentFor(adapter, { adminToken: 'h14-admin-token-0123456789', checks: [defineCheck({ name: 'db', run: () => 'pass' })], kubernetesAliases: true });
+    const { app, document } = await documentFor(adapter, {
+      adminToken: 'h14-admin-token-0123456789',
+      checks: [defineCheck({ name: 'db', run: () => 'pass' })],
+      kubernetesAliases: true,
+      // Every optional endpoint on, so every one is documented.
+      metrics: true,
+      ui: { fleet: { store: memoryFleetStore() } },
+    });
     try {
       const all = operations(document);
       const ids = all.map((o) => o.operation.operationId);
@@ -118,6 +135,25 @@ describe.each(ADAPTERS)('the OpenAPI document on %s', (adapter) => {
       }
     }
     expect(listed).toEqual({ forRoot: [], forRootAsync: [] });
+  });
+
+  it('documents the fleet view only with ui.fleet, and metrics only with metrics on', async () => {
+    const listed: Record<string, string[]> = {};
+    for (const [how, options] of [
+      ['defaults', {}],
+      ['fleet and metrics', { metrics: true, ui: { fleet: { store: memoryFleetStore() } } }],
+    ] as const) {
+      const { app, document } = await documentFor(adapter, options);
+      try {
+        listed[how] = Object.keys(document.paths).filter((path) => /^\/health\/(ui|history|fleet|metrics)$/.test(path)).sort();
+      } finally {
+        await app.close();
+      }
+    }
+    expect(listed).toEqual({
+      defaults: ['/health/history', '/health/ui'],
+      'fleet and metrics': ['/health/fleet', '/health/history', '/health/metrics', '/health/ui'],
+    });
   });
 
   it('leaves the health endpoints out with swagger: false', async () => {

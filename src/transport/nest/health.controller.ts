@@ -138,12 +138,30 @@ export function setControllerPath(controller: Type<unknown>, path: string): void
 /**
  * Moves the status page route to `path` (`ui.path`), for the same reason: Nest reads a handler's
  * path when it registers routes (and @nestjs/swagger when it documents them), so the page has its
- * real path, not a catch-all that would take every other name under the health path. With the
- * page off (`enabled` false, `ui: false`) the page, history and fleet routes, 404s, are left out of
- * the OpenAPI document.
+ * real path, not a catch-all that would take every other name under the health path.
  */
-export function setStatusPagePath(controller: Type<unknown>, path: string, enabled: boolean): void {
+export function setStatusPagePath(controller: Type<unknown>, path: string): void {
   const handler = (controller.prototype as Record<string, unknown>)[STATUS_PAGE_ROUTE] as object;
   Reflect.defineMetadata(PATH_METADATA, [path], handler);
-  excludeFromOpenApi(controller, STATUS_PAGE_ROUTES, !enabled);
+}
+
+/** Which optional endpoints the resolved options turned on. */
+export interface OptionalEndpoints {
+  /** `ui` is on: the page and its history. */
+  statusPage: boolean;
+  /** `ui.fleet` is set: the fleet view. */
+  fleet: boolean;
+  /** `metrics` is on. */
+  metrics: boolean;
+}
+
+/**
+ * Leaves the endpoints the options turned off (each answers 404 with a reason) out of the OpenAPI
+ * document, once the options resolved and before @nestjs/swagger reads the routes. Setting it
+ * again puts an endpoint back, so a second app in the process documents its own options.
+ */
+export function documentOptionalEndpoints(controller: Type<unknown>, on: OptionalEndpoints): void {
+  excludeFromOpenApi(controller, STATUS_PAGE_ROUTES.filter((name) => name !== 'fleet'), !on.statusPage);
+  excludeFromOpenApi(controller, ['fleet'], !(on.statusPage && on.fleet));
+  excludeFromOpenApi(controller, ['metrics'], !on.metrics);
 }
