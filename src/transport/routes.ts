@@ -92,9 +92,6 @@ export const HEALTH_ROUTES: readonly HealthRoute[] = [
   { method: 'GET', paths: [STATUS_PAGE_DEFAULTS.path], name: STATUS_PAGE_ROUTE, handle: (h, r) => h.page(auth(r)) },
 ];
 
-/** The routes that only answer with the status page on (`ui`); with `ui: false` they are 404s, left out of OpenAPI. */
-export const STATUS_PAGE_ROUTES: readonly string[] = [STATUS_PAGE_ROUTE, 'history', 'fleet'];
-
 /** The route table with the status page at `pagePath` (`statusPagePath(options.ui)`), for transports that route by themselves. */
 export function healthRoutes(pagePath: string): readonly HealthRoute[] {
   return HEALTH_ROUTES.map((route) => (route.name === STATUS_PAGE_ROUTE ? { ...route, paths: [pagePath] } : route));

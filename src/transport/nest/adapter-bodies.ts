@@ -36,13 +36,8 @@ interface FastifyLike {
   initialConfig?: { ignoreTrailingSlash?: boolean; routerOptions?: { ignoreTrailingSlash?: boolean } };
 }
 
-interface FastifyRequestLike {
+interface FastifyRequestLike extends AdapterRequest {
   raw: IncomingMessage;
-  url: string;
-  ip?: string;
-  params?: unknown;
-  query?: unknown;
-  headers: RouteRequest['headers'];
 }
 
 interface FastifyReplyLike {
@@ -110,7 +105,7 @@ export class AdapterBodies {
         if (!problem) throw error;
         await discardBody(request.raw);
         const body: BodyIntake = { problem: problem === 'unsupported-type' ? 'unreadable' : problem };
-        const response = await route.handle(handler, fastifyRouteRequest(request, route.body ? body : undefined));
+        const response = await route.handle(handler, new AdapterRouteRequest(request, route, body));
         const wire = toWire(response);
         reply.headers(wire.headers).code(wire.statusCode).send(wire.body);
       };
@@ -120,17 +115,6 @@ export class AdapterBodies {
       }
     });
   }
-}
-
-function fastifyRouteRequest(request: FastifyRequestLike, body: BodyIntake | undefined): RouteRequest {
-  return {
-    params: (request.params ?? {}) as RouteRequest['params'],
-    query: (request.query ?? {}) as RouteRequest['query'],
-    headers: request.headers,
-    url: request.url,
-    client: request.ip,
-    ...(body ? { body } : {}),
-  };
 }
 
 /** The request fields both adapters' requests have (Express `req`, Fastify `request`). */
@@ -161,15 +145,17 @@ class AdapterRouteRequest implements RouteRequest {
   readonly url: string;
   readonly body?: BodyIntake;
 
+  /** `body`: what became of the body when the adapter could not read it (Fastify's error handler). */
   constructor(
     private readonly req: AdapterRequest,
     route: HealthRoute,
+    body?: BodyIntake,
   ) {
     this.params = req.params ?? {};
     this.query = req.query ?? {};
     this.headers = req.headers ?? {};
     this.url = req.originalUrl ?? req.url ?? '';
-    if (route.body) this.body = req[BODY_INTAKE] ?? { value: req.body };
+    if (route.body) this.body = body ?? req[BODY_INTAKE] ?? { value: req.body };
   }
 
   /** Read only when a route asks (Fastify's trust-proxy logic, the socket's peer name): a probe never does. */

@@ -5,7 +5,7 @@ import { AllowInMaintenance } from '../../maintenance/allow-in-maintenance.decor
 import type { ServerResponse } from 'node:http';
 import { toWire, type HealthHttpResponse } from '../health-response.js';
 import { HealthRequestHandler } from '../health-request-handler.js';
-import { HEALTH_ROUTES, KUBERNETES_ALIASES, STATUS_PAGE_ROUTE, STATUS_PAGE_ROUTES, type HealthRoute, type RouteMethod } from '../routes.js';
+import { HEALTH_ROUTES, KUBERNETES_ALIASES, STATUS_PAGE_ROUTE, type HealthRoute, type RouteMethod } from '../routes.js';
 import { excludeFromOpenApi, healthOpenApi, type HealthOpenApi } from './health-openapi.js';
 import { FASTIFY_ROUTE_CONFIG, nestRouteRequest, ROUTE_CONFIG_KEY } from './adapter-bodies.js';
 
@@ -161,7 +161,7 @@ export interface OptionalEndpoints {
  * again puts an endpoint back, so a second app in the process documents its own options.
  */
 export function documentOptionalEndpoints(controller: Type<unknown>, on: OptionalEndpoints): void {
-  excludeFromOpenApi(controller, STATUS_PAGE_ROUTES.filter((name) => name !== 'fleet'), !on.statusPage);
+  excludeFromOpenApi(controller, [STATUS_PAGE_ROUTE, 'history'], !on.statusPage);
   excludeFromOpenApi(controller, ['fleet'], !(on.statusPage && on.fleet));
   excludeFromOpenApi(controller, ['metrics'], !on.metrics);
 }
